@@ -8,6 +8,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -21,8 +22,11 @@ type Program struct {
 	Root     string              // absolute module root (the dir holding go.mod)
 	Module   string              // module path
 	Fset     *token.FileSet      // positions of every loaded file
+	Modules  []Module            // modules loaded: one, or the modules of a go.work workspace (longest path first)
 	Packages []*packages.Package // packages of the module (roots), sorted by import path, that type-checked well enough to use
 	Skipped  []facts.Skipped     // what could not be used, and why
+
+	dirs map[string]string // import path -> package dir, for the loaded packages
 }
 
 // Pos converts a token.Pos into a position relative to the module root.
@@ -46,11 +50,23 @@ func (p *Program) Rel(file string) string {
 // PkgDir returns the package dir of an import path of the module, relative to the module
 // root ("." for the root package), and false for packages outside the module.
 func (p *Program) PkgDir(importPath string) (string, bool) {
-	if importPath == p.Module {
-		return ".", true
+	if d, ok := p.dirs[importPath]; ok {
+		return d, true
 	}
-	if rest, ok := strings.CutPrefix(importPath, p.Module+"/"); ok {
-		return rest, true
+	mods := p.Modules
+	if len(mods) == 0 {
+		mods = []Module{{Path: p.Module, Dir: "."}}
+	}
+	for _, m := range mods {
+		rest := ""
+		if importPath == m.Path {
+			rest = "."
+		} else if r, ok := strings.CutPrefix(importPath, m.Path+"/"); ok {
+			rest = r
+		} else {
+			continue
+		}
+		return path.Clean(path.Join(m.Dir, rest)), true
 	}
 	return "", false
 }

@@ -1,0 +1,4 @@
+package good
+
+// Hello greets.
+func Hello() string { return "hello" }
