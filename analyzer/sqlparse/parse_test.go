@@ -1,0 +1,236 @@
+package sqlparse
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// ta builds a table list from "table:access" words.
+func ta(specs ...string) []TableAccess {
+	var out []TableAccess
+	for _, s := range specs {
+		name, acc, _ := strings.Cut(s, ":")
+		out = append(out, TableAccess{Table: name, Access: Access(acc)})
+	}
+	return out
+}
+
+type parseCase struct {
+	name    string
+	d       Dialect
+	sql     string
+	kind    string
+	tables  []TableAccess
+	status  Status
+	calls   []string
+	joins   [][2]string
+	noJoins bool // assert Joins is empty
+}
+
+// The 21 probe statements of research/deps.md §2 come first (p01..p21),
+// then the constructs of briefs/markers.md and edge cases. Expectations are
+// written by hand from the SQL semantics.
+var parseCases = []parseCase{
+	{name: "p01 mysql joins derived IN EXISTS", d: MySQL, sql: "SELECT u.id, o.total FROM users u JOIN orders o ON o.user_id = u.id JOIN (SELECT order_id, SUM(qty) q FROM order_items GROUP BY order_id) oi ON oi.order_id = o.id WHERE u.id IN (SELECT user_id FROM vip) AND EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id)",
+		kind: "select", tables: ta("order_items:read", "orders:read", "payments:read", "users:read", "vip:read"), status: Parsed},
+	{name: "p02 mysql backticks interval straight_join limit", d: MySQL, sql: "SELECT `u`.`id` FROM `users` `u` STRAIGHT_JOIN `orders` `o` ON `o`.`user_id` = `u`.`id` WHERE `o`.`created_at` > NOW() - INTERVAL 7 DAY LIMIT 10, 20",
+		kind: "select", tables: ta("orders:read", "users:read"), status: Parsed, joins: [][2]string{{"orders", "users"}}},
+	{name: "p03 on duplicate key update", d: MySQL, sql: "INSERT INTO users (id, name) VALUES (?, ?) ON DUPLICATE KEY UPDATE name = VALUES(name)",
+		kind: "upsert", tables: ta("users:upsert"), status: Parsed, noJoins: true},
+	{name: "p04 dollar params", d: Postgres, sql: "SELECT id FROM users WHERE id = $1 AND name = $2",
+		kind: "select", tables: ta("users:read"), status: Parsed},
+	{name: "p05 returning", d: Postgres, sql: "INSERT INTO orders (user_id, total) VALUES ($1, $2) RETURNING id",
+		kind: "insert", tables: ta("orders:insert"), status: Parsed},
+	{name: "p06 on conflict", d: Postgres, sql: "INSERT INTO users (id, name) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name",
+		kind: "upsert", tables: ta("users:upsert"), status: Parsed},
+	{name: "p07 for update skip locked", d: Postgres, sql: "SELECT id FROM jobs WHERE state = 'queued' ORDER BY id LIMIT 10 FOR UPDATE SKIP LOCKED",
+		kind: "select", tables: ta("jobs:read"), status: Parsed},
+	{name: "p08 cte", d: Postgres, sql: "WITH recent AS (SELECT user_id FROM orders WHERE created_at > now() - interval '1 day') SELECT u.name FROM users u JOIN recent r ON r.user_id = u.id",
+		kind: "select", tables: ta("orders:read", "users:read"), status: Parsed, joins: [][2]string{{"orders", "users"}}},
+	{name: "p09 casts", d: Postgres, sql: "SELECT id::text, created_at::date FROM events WHERE id = $1",
+		kind: "select", tables: ta("events:read"), status: Parsed},
+	{name: "p10 ilike", d: Postgres, sql: "SELECT id FROM users WHERE email ILIKE $1",
+		kind: "select", tables: ta("users:read"), status: Parsed},
+	{name: "p11 coalesce", d: MySQL, sql: "SELECT COALESCE(nickname, name, 'x') FROM users WHERE id = ?",
+		kind: "select", tables: ta("users:read"), status: Parsed},
+	{name: "p12 window", d: Postgres, sql: "SELECT id, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY created_at) FROM orders",
+		kind: "select", tables: ta("orders:read"), status: Parsed},
+	{name: "p13 delete using", d: Postgres, sql: "DELETE FROM orders USING users WHERE orders.user_id = users.id AND users.banned",
+		kind: "delete", tables: ta("orders:delete", "users:read"), status: Parsed, joins: [][2]string{{"orders", "users"}}},
+	{name: "p14 update from", d: Postgres, sql: "UPDATE orders SET status = 'x' FROM users WHERE orders.user_id = users.id AND users.id = $1",
+		kind: "update", tables: ta("orders:update", "users:read"), status: Parsed, joins: [][2]string{{"orders", "users"}}},
+	{name: "p15 schemas", d: Postgres, sql: "SELECT * FROM public.users u JOIN billing.invoices i ON i.user_id = u.id",
+		kind: "select", tables: ta("billing.invoices:read", "users:read"), status: Parsed},
+	{name: "p16 quoted identifiers", d: Postgres, sql: `SELECT "id" FROM "Users" WHERE "id" = $1`,
+		kind: "select", tables: ta("users:read"), status: Parsed},
+	{name: "p17 sqlx named pg", d: Postgres, sql: "UPDATE users SET name = :name WHERE org_id = :org_id AND id::text = :id",
+		kind: "update", tables: ta("users:update"), status: Parsed},
+	{name: "p17 sqlx named mysql", d: MySQL, sql: "INSERT INTO users (name, org_id) VALUES (:name, :org_id)",
+		kind: "insert", tables: ta("users:insert"), status: Parsed},
+	{name: "p18 sqlx in pg", d: Postgres, sql: "SELECT * FROM users WHERE id IN (?)",
+		kind: "select", tables: ta("users:read"), status: Parsed},
+	{name: "p18 sqlx in mysql", d: MySQL, sql: "SELECT * FROM users WHERE id IN (?) AND org_id = ?",
+		kind: "select", tables: ta("users:read"), status: Parsed},
+	{name: "p19 pg create table", d: Postgres, sql: "CREATE TABLE orders (id BIGSERIAL PRIMARY KEY, user_id BIGINT NOT NULL REFERENCES users(id), note TEXT, created_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+		kind: "ddl", status: Parsed},
+	{name: "p20 mysql create table", d: MySQL, sql: "CREATE TABLE orders (id BIGINT NOT NULL AUTO_INCREMENT, user_id BIGINT NOT NULL, PRIMARY KEY (id), KEY idx_user (user_id), CONSTRAINT fk_user FOREIGN KEY (user_id) REFERENCES users (id)) ENGINE=InnoDB",
+		kind: "ddl", status: Parsed},
+	{name: "p21 alter add fk", d: Postgres, sql: "ALTER TABLE orders ADD CONSTRAINT fk_user FOREIGN KEY (user_id) REFERENCES users(id)",
+		kind: "ddl", status: Parsed},
+
+	// markers.md constructs
+	{name: "insert select reads source", d: Postgres, sql: "INSERT INTO archive_orders (id, total) SELECT id, total FROM orders WHERE created_at < $1",
+		kind: "insert", tables: ta("archive_orders:insert", "orders:read"), status: Parsed, joins: [][2]string{{"archive_orders", "orders"}}},
+	{name: "insert select mysql", d: MySQL, sql: "INSERT INTO archive_orders SELECT * FROM orders o JOIN users u ON u.id = o.user_id",
+		kind: "insert", tables: ta("archive_orders:insert", "orders:read", "users:read"), status: Parsed},
+	{name: "replace into", d: MySQL, sql: "REPLACE INTO settings (k, v) VALUES (?, ?)",
+		kind: "upsert", tables: ta("settings:upsert"), status: Parsed},
+	{name: "mysql multi-table update", d: MySQL, sql: "UPDATE orders o JOIN users u ON u.id = o.user_id SET o.status = 'x' WHERE u.banned = 1",
+		kind: "update", tables: ta("orders:update", "users:read"), status: Parsed},
+	{name: "mysql multi-table delete", d: MySQL, sql: "DELETE o FROM orders o JOIN users u ON u.id = o.user_id WHERE u.banned = 1",
+		kind: "delete", tables: ta("orders:delete", "users:read"), status: Parsed},
+	{name: "mysql delete simple", d: MySQL, sql: "DELETE FROM sessions WHERE expires_at < NOW()",
+		kind: "delete", tables: ta("sessions:delete"), status: Parsed},
+	{name: "update with subquery", d: Postgres, sql: "UPDATE accounts SET balance = balance - $1 WHERE id = (SELECT account_id FROM wallets WHERE user_id = $2)",
+		kind: "update", tables: ta("accounts:update", "wallets:read"), status: Parsed},
+	{name: "select for update still read", d: MySQL, sql: "SELECT balance FROM accounts WHERE id = ? FOR UPDATE",
+		kind: "select", tables: ta("accounts:read"), status: Parsed},
+	{name: "truncate", d: Postgres, sql: "TRUNCATE TABLE audit_log, sessions",
+		kind: "delete", tables: ta("audit_log:delete", "sessions:delete"), status: Parsed},
+	{name: "mysql truncate", d: MySQL, sql: "TRUNCATE TABLE sessions",
+		kind: "delete", tables: ta("sessions:delete"), status: Parsed},
+	{name: "data-modifying cte", d: Postgres, sql: "WITH moved AS (DELETE FROM queue WHERE id = $1 RETURNING *) INSERT INTO done SELECT * FROM moved",
+		kind: "insert", tables: ta("done:insert", "queue:delete"), status: Parsed},
+	{name: "cte update", d: Postgres, sql: "WITH u AS (UPDATE stock SET qty = qty - 1 WHERE sku = $1 RETURNING sku) SELECT count(*) FROM u",
+		kind: "select", tables: ta("stock:update"), status: Parsed},
+	{name: "union", d: Postgres, sql: "SELECT id FROM customers UNION ALL SELECT id FROM suppliers",
+		kind: "select", tables: ta("customers:read", "suppliers:read"), status: Parsed},
+	{name: "mysql union", d: MySQL, sql: "SELECT id FROM customers UNION SELECT id FROM suppliers",
+		kind: "select", tables: ta("customers:read", "suppliers:read"), status: Parsed},
+	{name: "lateral subquery", d: Postgres, sql: "SELECT u.id, l.total FROM users u, LATERAL (SELECT total FROM orders o WHERE o.user_id = u.id ORDER BY id DESC LIMIT 1) l",
+		kind: "select", tables: ta("orders:read", "users:read"), status: Parsed},
+	{name: "scalar subquery in select list", d: Postgres, sql: "SELECT u.id, (SELECT count(*) FROM orders o WHERE o.user_id = u.id) FROM users u",
+		kind: "select", tables: ta("orders:read", "users:read"), status: Parsed},
+	{name: "public schema dropped", d: Postgres, sql: "INSERT INTO public.users (name) VALUES ($1)",
+		kind: "insert", tables: ta("users:insert"), status: Parsed},
+	{name: "mysql db qualified kept", d: MySQL, sql: "SELECT * FROM Shop.Users WHERE id = ?",
+		kind: "select", tables: ta("shop.users:read"), status: Parsed},
+	{name: "pg call procedure", d: Postgres, sql: "CALL transfer_funds($1, $2, $3)",
+		kind: "call", calls: []string{"transfer_funds"}, status: Parsed},
+	{name: "mysql call procedure", d: MySQL, sql: "CALL close_account(?)",
+		kind: "call", calls: []string{"close_account"}, status: Parsed},
+	{name: "select function", d: Postgres, sql: "SELECT monthly_report($1)",
+		kind: "call", calls: []string{"monthly_report"}, status: Parsed},
+	{name: "builtins not calls", d: Postgres, sql: "SELECT count(*), max(total), lower(name), now() FROM orders",
+		kind: "select", tables: ta("orders:read"), status: Parsed},
+	{name: "function plus table", d: MySQL, sql: "SELECT score_user(u.id) FROM users u",
+		kind: "select", tables: ta("users:read"), calls: []string{"score_user"}, status: Parsed},
+	{name: "mysql placeholders in pg dialect fallback", d: Postgres, sql: "SELECT * FROM t1 WHERE a = ? LIMIT 5, 10",
+		kind: "select", tables: ta("t1:read"), status: Parsed},
+	{name: "pg sql with mysql dialect fallback", d: MySQL, sql: "SELECT id FROM users WHERE email ILIKE $1",
+		kind: "select", tables: ta("users:read"), status: Parsed},
+	{name: "string with question mark untouched", d: Postgres, sql: "SELECT id FROM faq WHERE q = 'why?' AND a = ?",
+		kind: "select", tables: ta("faq:read"), status: Parsed},
+	{name: "comments", d: Postgres, sql: "-- load user\nSELECT id /* pk */ FROM users WHERE id = $1",
+		kind: "select", tables: ta("users:read"), status: Parsed},
+	{name: "values only", d: Postgres, sql: "SELECT 1",
+		kind: "select", status: Parsed},
+	{name: "begin other", d: Postgres, sql: "BEGIN",
+		kind: "other", status: Parsed},
+	{name: "join with using clause", d: Postgres, sql: "SELECT * FROM orders JOIN order_items USING (order_id)",
+		kind: "select", tables: ta("order_items:read", "orders:read"), status: Parsed},
+	{name: "create index ddl", d: Postgres, sql: "CREATE INDEX idx_orders_user ON orders (user_id)",
+		kind: "ddl", status: Parsed},
+	{name: "drop table ddl", d: MySQL, sql: "DROP TABLE IF EXISTS old_stuff",
+		kind: "ddl", status: Parsed},
+
+	// recovery, holes, unresolved
+	{name: "recovered mysql8 cte", d: MySQL, sql: "WITH x AS (SELECT id FROM users) SELECT * FROM x JOIN orders ON orders.user_id = x.id LIMIT 2, 3",
+		kind: "select", tables: ta("orders:read", "users:read"), status: Recovered},
+	{name: "recovered garbage tail", d: Postgres, sql: "SELECT a FROM widgets w LEFT JOIN gadgets g ON g.w = w.id WHERE frob !!! ~~~",
+		kind: "select", tables: ta("gadgets:read", "widgets:read"), status: Recovered},
+	{name: "recovered insert", d: Postgres, sql: "INSERT INTO logs (msg) VALUES ($1) ON CONFLICT DO NOTHING WHATEVER",
+		kind: "upsert", tables: ta("logs:upsert"), status: Recovered},
+	{name: "recovered update", d: MySQL, sql: "UPDATE LOW_PRIORITY counters SET n = n + 1 WHERE k = ? %%",
+		kind: "update", tables: ta("counters:update"), status: Recovered},
+	{name: "recovered delete with extract", d: Postgres, sql: "DELETE FROM events WHERE EXTRACT(YEAR FROM created_at) < 2000 @@@ #",
+		kind: "delete", tables: ta("events:delete"), status: Recovered},
+	{name: "hole as table", d: Postgres, sql: "SELECT * FROM " + Hole + " WHERE id = $1",
+		kind: "select", status: Unresolved},
+	{name: "hole in table suffix", d: MySQL, sql: "INSERT INTO events_" + Hole + " (a) VALUES (?)",
+		kind: "insert", status: Unresolved},
+	{name: "hole in order by", d: Postgres, sql: "SELECT id FROM products ORDER BY " + Hole + " LIMIT $1",
+		kind: "select", tables: ta("products:read"), status: Recovered},
+	{name: "hole in where", d: MySQL, sql: "SELECT id FROM products WHERE " + Hole,
+		kind: "select", tables: ta("products:read"), status: Recovered},
+	{name: "whole statement hole", d: Postgres, sql: Hole,
+		kind: "other", status: Unresolved},
+	{name: "empty", d: Postgres, sql: "  -- nothing\n ",
+		kind: "other", status: Unresolved},
+	{name: "no table", d: MySQL, sql: "GARBLE WIBBLE",
+		kind: "other", status: Unresolved},
+}
+
+func TestParse(t *testing.T) {
+	if len(parseCases) < 60 {
+		t.Fatalf("only %d cases, want at least 60", len(parseCases))
+	}
+	for _, tc := range parseCases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Parse(tc.sql, tc.d)
+			if got.Kind != tc.kind {
+				t.Errorf("Parse(%q).Kind = %q, want %q (reason %q)", tc.sql, got.Kind, tc.kind, got.Reason)
+			}
+			if got.Status != tc.status {
+				t.Errorf("Parse(%q).Status = %q, want %q (reason %q)", tc.sql, got.Status, tc.status, got.Reason)
+			}
+			if (got.Status == Parsed) != (got.Reason == "") {
+				t.Errorf("Parse(%q): status %q with reason %q", tc.sql, got.Status, got.Reason)
+			}
+			if diff := cmp.Diff(tc.tables, got.Tables, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("Parse(%q).Tables mismatch (-want +got):\n%s", tc.sql, diff)
+			}
+			if diff := cmp.Diff(tc.calls, got.Calls, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("Parse(%q).Calls mismatch (-want +got):\n%s", tc.sql, diff)
+			}
+			if tc.joins != nil || tc.noJoins {
+				if diff := cmp.Diff(tc.joins, got.Joins, cmpopts.EquateEmpty()); diff != "" {
+					t.Errorf("Parse(%q).Joins mismatch (-want +got):\n%s", tc.sql, diff)
+				}
+			}
+		})
+	}
+}
+
+func TestParseTooLarge(t *testing.T) {
+	sql := "SELECT * FROM t WHERE x = '" + strings.Repeat("a", MaxStatementSize) + "'"
+	got := Parse(sql, Postgres)
+	if got.Status != Unresolved || !strings.Contains(got.Reason, "too large") {
+		t.Errorf("Parse(huge) = %+v, want unresolved, too large", got)
+	}
+}
+
+func TestRewritePlaceholders(t *testing.T) {
+	tests := []struct {
+		in   string
+		d    Dialect
+		want string
+	}{
+		{"a = ? AND b = ?", Postgres, "a = $1 AND b = $2"},
+		{"a = :x AND b = :y AND c = :x", Postgres, "a = $1 AND b = $2 AND c = $1"},
+		{"id::text = :id", Postgres, "id::text = $1"},
+		{"s = 'a?:b' AND t = ?", Postgres, "s = 'a?:b' AND t = $1"},
+		{"a = $1 AND b = ?", Postgres, "a = $1 AND b = $2"},
+		{"a = $1 AND b = $2", MySQL, "a = ? AND b = ?"},
+		{"-- what?\nx = ?", Postgres, "-- what?\nx = $1"},
+		{`"col?" = ?`, Postgres, `"col?" = $1`},
+	}
+	for _, tc := range tests {
+		if got := rewritePlaceholders(tc.in, tc.d); got != tc.want {
+			t.Errorf("rewritePlaceholders(%q, %s) = %q, want %q", tc.in, tc.d, got, tc.want)
+		}
+	}
+}
