@@ -165,7 +165,7 @@ func Parse(name string, data []byte) (*Spec, error) {
 					case "reason":
 						a.Reason = strings.TrimSpace(v.Value)
 					case "kinds":
-						a.Kinds = p.strings(v)
+						a.Kinds = p.strings("kinds", v)
 						for i, kind := range a.Kinds {
 							if !allowKinds[kind] {
 								p.errorf(v.Content[i], "allow: unknown kind %q (want call, read, write, join, tx, fk)", kind)
@@ -230,18 +230,18 @@ func (p *parser) mapping(n *yaml.Node, what string, f func(k, v *yaml.Node)) {
 	}
 }
 
-func (p *parser) strings(v *yaml.Node) []string {
+func (p *parser) strings(key string, v *yaml.Node) []string {
 	if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
 		return nil
 	}
 	if v.Kind != yaml.SequenceNode {
-		p.errorf(v, "want a list of strings")
+		p.errorf(v, "%s: want a list of strings", key)
 		return nil
 	}
 	var out []string
 	for _, item := range v.Content {
 		if item.Kind != yaml.ScalarNode || item.Value == "" {
-			p.errorf(item, "want a non-empty string")
+			p.errorf(item, "%s: want a non-empty string", key)
 			continue
 		}
 		out = append(out, item.Value)
@@ -250,7 +250,7 @@ func (p *parser) strings(v *yaml.Node) []string {
 }
 
 func (p *parser) selector(k, v *yaml.Node, sel *Selectors, tables *[]string) {
-	list := p.strings(v)
+	list := p.strings(k.Value, v)
 	for i, s := range list {
 		var err error
 		switch k.Value {
