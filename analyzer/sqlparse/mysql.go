@@ -10,7 +10,7 @@ import (
 // parseMySQL parses sql with the xwb1989 (MySQL) grammar and collects its
 // table facts. DDL never reaches it (xwb1989 logs and drops DDL bodies).
 func parseMySQL(sql string) (*facts, error) {
-	stmt, err := sqlparser.Parse(sql)
+	stmt, err := sqlparser.ParseStrictDDL(sql) // never logs, unlike Parse on bad DDL
 	if err != nil {
 		return nil, err
 	}

@@ -331,7 +331,7 @@ func tableElement(s *Schema, r *ddlReader, d Dialect, t *Table) error {
 	}
 	col := tk.Val
 	r.i++
-	var typ []string
+	typStart, typEnd := -1, -1
 	depth := 0
 	for r.i < len(r.toks) {
 		tk := r.toks[r.i]
@@ -343,10 +343,17 @@ func tableElement(s *Schema, r *ddlReader, d Dialect, t *Table) error {
 		} else if tk.Kind == tPunct && tk.Val == ")" {
 			depth--
 		}
-		typ = append(typ, r.src[tk.Off:tk.End])
+		if typStart < 0 {
+			typStart = tk.Off
+		}
+		typEnd = tk.End
 		r.i++
 	}
-	t.Columns = append(t.Columns, Column{Name: col, Type: strings.ToLower(strings.Join(typ, " "))})
+	typ := ""
+	if typStart >= 0 {
+		typ = strings.ToLower(strings.Join(strings.Fields(r.src[typStart:typEnd]), " "))
+	}
+	t.Columns = append(t.Columns, Column{Name: col, Type: typ})
 	// column constraints
 	depth = 0
 	for r.i < len(r.toks) {
