@@ -45,15 +45,17 @@ func (h *Handler) Register(api *mux.Router) {
 
 // RateFor returns the rate of a jurisdiction (by code) valid on a date. Invoicing calls it.
 func RateFor(ctx context.Context, db sqlx.QueryerContext, jurisdiction string, on time.Time) (Rate, error) {
-	q, args, err := sq.Select("r.id", "r.jurisdiction_id", "r.name", "r.rate_bps", "r.valid_from", "r.valid_to"). // want sql tax_rates:read tax_jurisdictions:read
-															From("tax_rates r").
-															Join("tax_jurisdictions j ON j.id = r.jurisdiction_id").
-															Where(sq.Eq{"j.code": jurisdiction}).
-															Where(sq.LtOrEq{"r.valid_from": on}).
-															Where(sq.Or{sq.Eq{"r.valid_to": nil}, sq.GtOrEq{"r.valid_to": on}}).
-															OrderBy("r.valid_from DESC").
-															Limit(1).
-															ToSql()
+	q, args, err := sq.Select( // want sql tax_rates:read tax_jurisdictions:read
+		"r.id", "r.jurisdiction_id", "r.name", "r.rate_bps", "r.valid_from", "r.valid_to",
+	).
+		From("tax_rates r").
+		Join("tax_jurisdictions j ON j.id = r.jurisdiction_id").
+		Where(sq.Eq{"j.code": jurisdiction}).
+		Where(sq.LtOrEq{"r.valid_from": on}).
+		Where(sq.Or{sq.Eq{"r.valid_to": nil}, sq.GtOrEq{"r.valid_to": on}}).
+		OrderBy("r.valid_from DESC").
+		Limit(1).
+		ToSql()
 	if err != nil {
 		return Rate{}, fmt.Errorf("rate for %q: %w", jurisdiction, err)
 	}
@@ -67,11 +69,13 @@ func RateFor(ctx context.Context, db sqlx.QueryerContext, jurisdiction string, o
 // IsExempt reports whether a customer holds a valid exemption certificate for a jurisdiction.
 func IsExempt(ctx context.Context, db *sql.DB, customerID platform.ID, jurisdiction string, on time.Time) (bool, error) {
 	var n int
-	err := sq.Select("COUNT(*)").From("tax_exemptions e"). // want sql tax_exemptions:read tax_jurisdictions:read
-								Join("tax_jurisdictions j ON j.id = e.jurisdiction_id").
-								Where(sq.Eq{"e.customer_id": customerID, "j.code": jurisdiction}).
-								Where(sq.Or{sq.Eq{"e.expires_on": nil}, sq.GtOrEq{"e.expires_on": on}}).
-								RunWith(db).QueryRowContext(ctx).Scan(&n)
+	err := sq.Select( // want sql tax_exemptions:read tax_jurisdictions:read
+		"COUNT(*)",
+	).From("tax_exemptions e").
+		Join("tax_jurisdictions j ON j.id = e.jurisdiction_id").
+		Where(sq.Eq{"e.customer_id": customerID, "j.code": jurisdiction}).
+		Where(sq.Or{sq.Eq{"e.expires_on": nil}, sq.GtOrEq{"e.expires_on": on}}).
+		RunWith(db).QueryRowContext(ctx).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("is exempt: %w", err)
 	}
@@ -108,10 +112,12 @@ func (h *Handler) createRate(w http.ResponseWriter, r *http.Request) {
 		platform.WriteError(w, http.StatusBadRequest, err)
 		return
 	}
-	res, err := sq.Insert("tax_rates"). // want sql tax_rates:insert
-						Columns("jurisdiction_id", "name", "rate_bps", "valid_from").
-						Values(in.JurisdictionID, in.Name, in.BasisPoints, in.ValidFrom).
-						RunWith(h.db.DB).ExecContext(r.Context())
+	res, err := sq.Insert( // want sql tax_rates:insert
+		"tax_rates",
+	).
+		Columns("jurisdiction_id", "name", "rate_bps", "valid_from").
+		Values(in.JurisdictionID, in.Name, in.BasisPoints, in.ValidFrom).
+		RunWith(h.db.DB).ExecContext(r.Context())
 	if err != nil {
 		platform.WriteError(w, http.StatusBadRequest, err)
 		return
