@@ -1,0 +1,458 @@
+package decompose
+
+import (
+	"math"
+	"sort"
+)
+
+// Weights are the edge weights of the clustering graph (docs/decompose.md). They are relative:
+// only their ratios matter to modularity.
+type weights struct {
+	Call    float64 // unit → unit call, × (1 + ln count)
+	Ref     float64 // unit → unit reference, × (1 + ln count)
+	Write   float64 // unit — table it writes, × (1 + ln statements)
+	Read    float64 // unit — table it reads, × (1 + ln statements)
+	CoWrite float64 // table — table written by one statement
+	CoRead  float64 // table — table touched (not both written) by one statement, or joined
+	Tx      float64 // table — table written in one transaction
+	Route   float64 // route handler — table its reachable code writes, shared by the tables written
+	File    float64 // unit — its file
+}
+
+var defaultWeights = weights{Call: 1, Ref: 0.5, Write: 4, Read: 1, CoWrite: 1, CoRead: 0.3, Tx: 0.5, Route: 2, File: 1}
+
+// layout numbers the nodes of the clustering graph: units, then tables, then files.
+type layout struct {
+	units, tables int
+	files         []string
+	fidx          map[string]int
+}
+
+func (l layout) table(t int) int   { return l.units + t }
+func (l layout) fileNode(i int) int { return l.units + l.tables + i }
+func (l layout) size() int          { return l.units + l.tables + len(l.files) }
+
+func logw(n int) float64 {
+	if n <= 1 {
+		return 1
+	}
+	return 1 + math.Log(float64(n))
+}
+
+// buildGraph builds the clustering graph of m leaving out the excluded units (kernel).
+func buildGraph(m *model, w weights, exclude []bool) (*wgraph, layout) {
+	l := layout{units: len(m.units), tables: len(m.tables), fidx: map[string]int{}}
+	for u := range m.units {
+		f := m.units[u].File()
+		if _, ok := l.fidx[f]; !ok && !exclude[u] {
+			l.fidx[f] = 0
+			l.files = append(l.files, f)
+		}
+	}
+	sort.Strings(l.files)
+	for i, f := range l.files {
+		l.fidx[f] = i
+	}
+	g := newWGraph(l.size())
+	for u := range m.units {
+		if exclude[u] {
+			continue
+		}
+		g.add(u, l.fileNode(l.fidx[m.units[u].File()]), w.File)
+		for _, a := range m.acc[u] {
+			var x float64
+			if a.writes > 0 {
+				x += w.Write * logw(a.writes)
+			}
+			if a.reads > 0 {
+				x += w.Read * logw(a.reads)
+			}
+			g.add(u, l.table(a.table), x)
+		}
+		for _, d := range m.out[u] {
+			if exclude[d.to] {
+				continue
+			}
+			var x float64
+			if d.calls > 0 {
+				x += w.Call * logw(d.calls)
+			}
+			if d.refs > 0 {
+				x += w.Ref * logw(d.refs)
+			}
+			g.add(u, d.to, x)
+		}
+	}
+	// Table affinity from statements and transactions.
+	for _, s := range m.f.SQL {
+		seen := map[int]bool{}
+		var ts []int
+		wr := map[int]bool{}
+		for _, t := range s.Tables {
+			ti, ok := m.tidx[normTable(t.Name)]
+			if !ok {
+				continue
+			}
+			if t.Access.IsWrite() {
+				wr[ti] = true
+			}
+			if !seen[ti] {
+				seen[ti] = true
+				ts = append(ts, ti)
+			}
+		}
+		sort.Ints(ts)
+		for i := range ts {
+			for j := i + 1; j < len(ts); j++ {
+				x := w.CoRead
+				if wr[ts[i]] && wr[ts[j]] {
+					x = w.CoWrite
+				}
+				g.add(l.table(ts[i]), l.table(ts[j]), x)
+			}
+		}
+		for _, jn := range s.Joins {
+			a, ok1 := m.tidx[normTable(jn[0])]
+			b, ok2 := m.tidx[normTable(jn[1])]
+			if ok1 && ok2 {
+				g.add(l.table(a), l.table(b), w.CoRead)
+			}
+		}
+	}
+	for _, tx := range m.f.Transactions {
+		var ts []int
+		seen := map[int]bool{}
+		for _, t := range tx.Tables {
+			ti, ok := m.tidx[normTable(t.Name)]
+			if ok && t.Access.IsWrite() && !seen[ti] {
+				seen[ti] = true
+				ts = append(ts, ti)
+			}
+		}
+		sort.Ints(ts)
+		for i := range ts {
+			for j := i + 1; j < len(ts); j++ {
+				g.add(l.table(ts[i]), l.table(ts[j]), w.Tx)
+			}
+		}
+	}
+	// Use cases: a route handler belongs with the tables its code writes.
+	for _, r := range m.routes {
+		if exclude[r.handler] {
+			continue
+		}
+		total := 0
+		for _, a := range r.tables {
+			total += a.writes
+		}
+		for _, a := range r.tables {
+			if total > 0 && a.writes > 0 {
+				g.add(r.handler, l.table(a.table), w.Route*float64(a.writes)/float64(total))
+			}
+		}
+	}
+	g.seal()
+	return g, l
+}
+
+// clusterer runs the clustering pipeline on one graph.
+type clusterer struct {
+	m       *model
+	g       *wgraph
+	l       layout
+	exclude []bool
+	seed    uint64
+	minSize int // communities with fewer units are merged into their best neighbour
+}
+
+// run clusters at resolution res and returns the community of every node (-1: none), after
+// splitting disconnected communities and merging communities that hold no table-touching unit
+// or fewer than minSize units.
+func (c *clusterer) run(res float64) []int {
+	comm := louvain(c.g, res, c.seed)
+	for u := range c.m.units {
+		if c.exclude[u] {
+			comm[u] = -1
+		}
+	}
+	comm = c.splitDisconnected(comm)
+	comm = c.mergeWeak(comm)
+	return renumber(comm)
+}
+
+// splitDisconnected gives every connected component of a community's induced subgraph its own
+// label (Louvain can produce disconnected communities).
+func (c *clusterer) splitDisconnected(comm []int) []int {
+	out := make([]int, len(comm))
+	for i := range out {
+		out[i] = -1
+	}
+	next := 0
+	for s := 0; s < len(comm); s++ {
+		if comm[s] < 0 || out[s] >= 0 {
+			continue
+		}
+		out[s] = next
+		stack := []int{s}
+		for len(stack) > 0 {
+			x := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			for _, y := range c.g.nbrs[x] {
+				if comm[y] == comm[s] && out[y] < 0 {
+					out[y] = next
+					stack = append(stack, int(y))
+				}
+			}
+		}
+		next++
+	}
+	return out
+}
+
+// mergeWeak merges each community that has no unit touching a table, or fewer than minSize
+// units, into the neighbouring community it is most strongly connected to. Communities with no
+// neighbour lose their label (their units become outliers).
+func (c *clusterer) mergeWeak(comm []int) []int {
+	for iter := 0; iter < len(comm)+1; iter++ {
+		n := 0
+		for _, x := range comm {
+			if x+1 > n {
+				n = x + 1
+			}
+		}
+		size := make([]int, n)
+		data := make([]bool, n)
+		for u := range c.m.units {
+			if comm[u] >= 0 {
+				size[comm[u]]++
+				if len(c.m.acc[u]) > 0 {
+					data[comm[u]] = true
+				}
+			}
+		}
+		// Pick the weakest community: smallest first, ties by label.
+		weak := -1
+		for k := 0; k < n; k++ {
+			if size[k] == 0 {
+				continue
+			}
+			if !data[k] || size[k] < c.minSize {
+				if weak < 0 || size[k] < size[weak] {
+					weak = k
+				}
+			}
+		}
+		if weak < 0 {
+			return comm
+		}
+		// Connection weight to every other community.
+		conn := map[int]float64{}
+		for x := range comm {
+			if comm[x] != weak {
+				continue
+			}
+			for _, y := range c.g.nbrs[x] {
+				if k := comm[y]; k >= 0 && k != weak {
+					conn[k] += c.g.weight(x, int(y))
+				}
+			}
+		}
+		best, bw := -1, 0.0
+		for k := 0; k < n; k++ {
+			if conn[k] > bw {
+				best, bw = k, conn[k]
+			}
+		}
+		for x := range comm {
+			if comm[x] == weak {
+				if best >= 0 {
+					comm[x] = best
+				} else {
+					comm[x] = -1
+				}
+			}
+		}
+	}
+	return comm
+}
+
+// count returns the number of distinct non-negative labels among units.
+func (c *clusterer) count(comm []int) int {
+	seen := map[int]bool{}
+	for u := range c.m.units {
+		if comm[u] >= 0 {
+			seen[comm[u]] = true
+		}
+	}
+	return len(seen)
+}
+
+// target clusters to k services: it bisects the resolution (log scale) for a count of k, then
+// merges the smallest community into its best-connected neighbour while there are too many.
+// It returns the labels and the resolution used.
+func (c *clusterer) target(k int, res float64) ([]int, float64) {
+	lo, hi := math.Log(0.01), math.Log(50.0)
+	var best []int
+	bestRes, bestDiff := res, math.MaxInt
+	consider := func(r float64) int {
+		comm := c.run(r)
+		n := c.count(comm)
+		diff := n - k
+		// Prefer exact, then slightly too many (mergeable), then too few.
+		score := diff
+		if diff < 0 {
+			score = -diff * 1000
+		}
+		if score < bestDiff {
+			best, bestRes, bestDiff = comm, r, score
+		}
+		return n
+	}
+	for i := 0; i < 24 && bestDiff != 0; i++ {
+		mid := (lo + hi) / 2
+		n := consider(math.Exp(mid))
+		if n < k {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	comm := best
+	for c.count(comm) > k {
+		comm = c.mergeSmallest(comm)
+	}
+	return renumber(comm), bestRes
+}
+
+// mergeSmallest merges the smallest community (by units; ties by label) into the neighbour it
+// is most strongly connected to, or into the largest community when it has no neighbour.
+func (c *clusterer) mergeSmallest(comm []int) []int {
+	size := map[int]int{}
+	for u := range c.m.units {
+		if comm[u] >= 0 {
+			size[comm[u]]++
+		}
+	}
+	small, largest := -1, -1
+	var labels []int
+	for k := range size {
+		labels = append(labels, k)
+	}
+	sort.Ints(labels)
+	for _, k := range labels {
+		if small < 0 || size[k] < size[small] {
+			small = k
+		}
+		if largest < 0 || size[k] > size[largest] {
+			largest = k
+		}
+	}
+	conn := map[int]float64{}
+	for x := range comm {
+		if comm[x] != small {
+			continue
+		}
+		for _, y := range c.g.nbrs[x] {
+			if k := comm[y]; k >= 0 && k != small {
+				conn[k] += c.g.weight(x, int(y))
+			}
+		}
+	}
+	best, bw := -1, 0.0
+	for _, k := range labels {
+		if k != small && conn[k] > bw {
+			best, bw = k, conn[k]
+		}
+	}
+	if best < 0 {
+		best = largest
+		if best == small {
+			for _, k := range labels {
+				if k != small {
+					best = k
+					break
+				}
+			}
+		}
+	}
+	out := append([]int(nil), comm...)
+	for x := range out {
+		if out[x] == small {
+			out[x] = best
+		}
+	}
+	return out
+}
+
+// detectKernel returns the shared kernel: units that touch no table, directly or through
+// anything they reach, and whose direct users fall in at least kernelSpread communities of a
+// first clustering of the whole graph; then units used only by kernel units; then every unit of
+// a package that touches no table and whose units are at least half kernel already.
+func detectKernel(m *model, w weights, seed uint64) []bool {
+	n := len(m.units)
+	kernel := make([]bool, n)
+	touches := m.touchesTables()
+	none := make([]bool, n)
+	g, l := buildGraph(m, w, none)
+	c := &clusterer{m: m, g: g, l: l, exclude: none, seed: seed, minSize: 2}
+	comm := c.run(1.0)
+	for u := 0; u < n; u++ {
+		if touches[u] {
+			continue
+		}
+		seen := map[int]bool{}
+		for _, d := range m.in[u] {
+			if k := comm[d.to]; k >= 0 && m.units[d.to].Package != m.units[u].Package {
+				seen[k] = true
+			}
+		}
+		if len(seen) >= kernelSpread {
+			kernel[u] = true
+		}
+	}
+	// Units used only by kernel units (helpers of the kernel).
+	for changed := true; changed; {
+		changed = false
+		for u := 0; u < n; u++ {
+			if kernel[u] || touches[u] || len(m.in[u]) == 0 {
+				continue
+			}
+			all := true
+			for _, d := range m.in[u] {
+				if !kernel[d.to] {
+					all = false
+					break
+				}
+			}
+			if all {
+				kernel[u] = true
+				changed = true
+			}
+		}
+	}
+	// Whole packages without data access that hold kernel units.
+	pkgTouch := map[string]bool{}
+	pkgKernel := map[string]int{}
+	pkgUnits := map[string]int{}
+	for u := 0; u < n; u++ {
+		p := m.units[u].Package
+		pkgUnits[p]++
+		if touches[u] {
+			pkgTouch[p] = true
+		}
+		if kernel[u] {
+			pkgKernel[p]++
+		}
+	}
+	for u := 0; u < n; u++ {
+		p := m.units[u].Package
+		if !pkgTouch[p] && 2*pkgKernel[p] >= pkgUnits[p] {
+			kernel[u] = true
+		}
+	}
+	return kernel
+}
+
+// kernelSpread is how many first-pass communities must use a table-free unit for it to be
+// shared kernel.
+const kernelSpread = 3
