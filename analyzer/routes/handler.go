@@ -1,0 +1,98 @@
+package routes
+
+import (
+	"go/ast"
+	"go/types"
+
+	"github.com/carve-go/carve/analyzer/facts"
+)
+
+// handlerUnit returns the unit of a handler expression: the function or method of a function
+// or method value; the enclosing unit of a function literal; through conversions
+// (http.HandlerFunc(x)) and wrappers (auth(h.X): the argument that looks like a handler,
+// else any argument that resolves); the called function of a handler factory (list(db)); the
+// ServeHTTP method of a handler type. "" when none is known.
+func (a *analyzer) handlerUnit(e ast.Expr, depth int) facts.UnitID {
+	if e == nil || depth > 8 {
+		return ""
+	}
+	e = unparen(e)
+	switch x := e.(type) {
+	case *ast.FuncLit:
+		id, _ := a.prog.EnclosingDecl(a.pkg, a.file, x.Pos())
+		return id
+	case *ast.Ident, *ast.SelectorExpr:
+		if fn, ok := a.objOf(x).(*types.Func); ok {
+			id, _ := a.prog.UnitOf(fn)
+			return id
+		}
+	case *ast.CallExpr:
+		if tv, ok := a.info.Types[x.Fun]; ok && tv.IsType() && len(x.Args) == 1 {
+			if id := a.handlerUnit(x.Args[0], depth+1); id != "" {
+				return id
+			}
+			break
+		}
+		for pass := 0; pass < 2; pass++ {
+			for _, arg := range x.Args {
+				if pass == 0 && !a.handlerLike(arg) {
+					continue
+				}
+				if id := a.handlerUnit(arg, depth+1); id != "" {
+					return id
+				}
+			}
+		}
+		if fn := a.callee(x); fn != nil {
+			if id, ok := a.prog.UnitOf(fn); ok {
+				return id
+			}
+		}
+	}
+	return a.serveHTTPUnit(a.info.TypeOf(e))
+}
+
+// handlerLike reports whether an expression's type is a handler: a function taking an
+// http.ResponseWriter, *gin.Context or echo.Context first, or a type with a ServeHTTP method.
+func (a *analyzer) handlerLike(e ast.Expr) bool {
+	t := a.info.TypeOf(e)
+	if t == nil {
+		return false
+	}
+	if sig, ok := t.Underlying().(*types.Signature); ok {
+		if sig.Params().Len() == 0 {
+			return false
+		}
+		p := sig.Params().At(0).Type()
+		if ptr, ok := p.(*types.Pointer); ok {
+			p = ptr.Elem()
+		}
+		n, ok := p.(*types.Named)
+		if !ok {
+			return false
+		}
+		switch pkgPath(n.Obj()) + "." + n.Obj().Name() {
+		case "net/http.ResponseWriter", "github.com/gin-gonic/gin.Context":
+			return true
+		}
+		return routerOf(pkgPath(n.Obj())) == echo && n.Obj().Name() == "Context"
+	}
+	return a.serveHTTPUnit(t) != ""
+}
+
+// serveHTTPUnit returns the unit of the ServeHTTP method of a module type, or "".
+func (a *analyzer) serveHTTPUnit(t types.Type) facts.UnitID {
+	if t == nil {
+		return ""
+	}
+	if _, ok := t.Underlying().(*types.Interface); ok {
+		return ""
+	}
+	obj, _, _ := types.LookupFieldOrMethod(t, true, nil, "ServeHTTP")
+	fn, ok := obj.(*types.Func)
+	if !ok {
+		return ""
+	}
+	id, _ := a.prog.UnitOf(fn)
+	return id
+}

@@ -1,0 +1,135 @@
+package routes_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/carve-go/carve/analyzer/facts"
+	"github.com/carve-go/carve/analyzer/load"
+	"github.com/carve-go/carve/analyzer/routes"
+)
+
+// marker is one expected route: "file:line METHOD path".
+type marker struct {
+	Pos    facts.Pos
+	Method string
+	Path   string
+}
+
+func (m marker) String() string { return fmt.Sprintf("%s %s %s", m.Pos, m.Method, m.Path) }
+
+// readMarkers reads every `// want route METHOD /path [METHOD /path ...]` marker of the .go
+// files under root.
+func readMarkers(t *testing.T, root string) []marker {
+	t.Helper()
+	var out []marker
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if path != root && (d.Name() == "testdata" || d.Name() == "vendor" || strings.HasPrefix(d.Name(), ".")) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") {
+			return nil
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		rel, _ := filepath.Rel(root, path)
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for line := 1; sc.Scan(); line++ {
+			text := sc.Text()
+			for {
+				i := strings.Index(text, "// want route ")
+				if i < 0 {
+					break
+				}
+				text = text[i+len("// want route "):]
+				rest := text
+				if j := strings.Index(rest, "//"); j >= 0 {
+					rest = rest[:j]
+				}
+				fields := strings.Fields(rest)
+				if len(fields) == 0 || len(fields)%2 != 0 {
+					t.Errorf("%s:%d: malformed route marker %q", rel, line, rest)
+					break
+				}
+				for k := 0; k < len(fields); k += 2 {
+					out = append(out, marker{facts.Pos{File: filepath.ToSlash(rel), Line: line}, fields[k], fields[k+1]})
+				}
+			}
+		}
+		return sc.Err()
+	})
+	if err != nil {
+		t.Fatalf("read markers in %s: %v", root, err)
+	}
+	return out
+}
+
+func loadProgram(t *testing.T, dir string) *load.Program {
+	t.Helper()
+	prog, err := load.Load(context.Background(), load.Config{Dir: dir})
+	if err != nil {
+		t.Fatalf("load.Load(%s): %v", dir, err)
+	}
+	return prog
+}
+
+// compare returns the markers Extract missed and the routes it found that no marker expects.
+func compare(want []marker, got []facts.Route) (missing, extra []string) {
+	have := map[marker]bool{}
+	for _, r := range got {
+		have[marker{r.Pos, r.Method, r.Path}] = true
+	}
+	wanted := map[marker]bool{}
+	for _, m := range want {
+		wanted[m] = true
+		if !have[m] {
+			missing = append(missing, m.String())
+		}
+	}
+	for m := range have {
+		if !wanted[m] {
+			extra = append(extra, m.String())
+		}
+	}
+	sort.Strings(missing)
+	sort.Strings(extra)
+	return missing, extra
+}
+
+// TestExtractFixtures compares Extract with the route markers of each router's fixture
+// module, exactly: every marker found, nothing else.
+func TestExtractFixtures(t *testing.T) {
+	for _, name := range []string{"nethttp", "chi", "gorilla", "gin", "echo"} {
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join("testdata", name)
+			want := readMarkers(t, dir)
+			if len(want) == 0 {
+				t.Fatalf("no route markers in %s", dir)
+			}
+			got, _ := routes.Extract(loadProgram(t, dir))
+			missing, extra := compare(want, got)
+			for _, m := range missing {
+				t.Errorf("missing route %s", m)
+			}
+			for _, m := range extra {
+				t.Errorf("unexpected route %s", m)
+			}
+		})
+	}
+}

@@ -1,0 +1,38 @@
+// Package server wires gin routes.
+package server
+
+import (
+	"github.com/gin-gonic/gin"
+)
+
+type handler struct{}
+
+func (handler) list(c *gin.Context)   {}
+func (handler) get(c *gin.Context)    {}
+func (handler) upload(c *gin.Context) {}
+
+func authRequired() gin.HandlerFunc { return func(c *gin.Context) { c.Next() } }
+
+// New builds the engine.
+func New() *gin.Engine {
+	var h handler
+	r := gin.Default()
+	r.Use(authRequired())
+	r.GET("/ping", func(c *gin.Context) {}) // want route GET /ping
+	v1 := r.Group("/api/v1")
+	{
+		v1.GET("/products", h.list)                    // want route GET /api/v1/products
+		v1.GET("/products/:id", authRequired(), h.get) // want route GET /api/v1/products/{id}
+		files := v1.Group("files/")
+		files.POST("/*path", h.upload) // want route POST /api/v1/files/{path...}
+		files.Any("/raw", h.get)       // want route ANY /api/v1/files/raw
+	}
+	registerAdmin(r.Group("/admin"), h)
+	r.Handle("OPTIONS", "/cors", h.list) // want route OPTIONS /cors
+	return r
+}
+
+func registerAdmin(g *gin.RouterGroup, h handler) {
+	g.DELETE("/users/:id", h.get) // want route DELETE /admin/users/{id}
+	g.PUT("/users/:id", h.get)    // want route PUT /admin/users/{id}
+}

@@ -1,0 +1,42 @@
+// Package api wires gorilla/mux routes.
+package api
+
+import (
+	"net/http"
+
+	"github.com/gorilla/mux"
+)
+
+// Handler serves the API.
+type Handler struct{}
+
+func (h *Handler) list(w http.ResponseWriter, r *http.Request)   {}
+func (h *Handler) create(w http.ResponseWriter, r *http.Request) {}
+func (h *Handler) get(w http.ResponseWriter, r *http.Request)    {}
+
+type fileHandler struct{}
+
+func (fileHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {}
+
+// Router builds the whole router.
+func Router(h *Handler) *mux.Router {
+	r := mux.NewRouter()
+	r.HandleFunc("/healthz", h.list) // want route ANY /healthz
+	api := r.PathPrefix("/api/v1").Subrouter()
+	api.HandleFunc("/items", h.list).Methods("GET")                             // want route GET /api/v1/items
+	api.HandleFunc("/items", h.create).Methods(http.MethodPost, http.MethodPut) // want route POST /api/v1/items PUT /api/v1/items
+	api.HandleFunc("/items/{id:[0-9]+}", h.get).Methods("GET").Name("item")     // want route GET /api/v1/items/{id}
+	api.Path("/things/{id}").Methods("DELETE").HandlerFunc(h.get)               // want route DELETE /api/v1/things/{id}
+	api.Methods("GET").Path("/things").Handler(http.HandlerFunc(h.list))        // want route GET /api/v1/things
+	r.PathPrefix("/files/").Handler(fileHandler{})                              // want route ANY /files/
+	registerAdmin(api.PathPrefix("/admin").Subrouter(), h)
+	r. // want route PATCH /multi
+		HandleFunc("/multi", h.get).
+		Methods("PATCH")
+	return r
+}
+
+func registerAdmin(s *mux.Router, h *Handler) {
+	s.HandleFunc("", h.list).Methods("GET")                    // want route GET /api/v1/admin
+	s.Handle("/x", http.HandlerFunc(h.create)).Methods("POST") // want route POST /api/v1/admin/x
+}

@@ -1,0 +1,3 @@
+module example.com/nethttpfix
+
+go 1.26
