@@ -133,3 +133,41 @@ func TestExtractFixtures(t *testing.T) {
 		})
 	}
 }
+
+// TestExtractMonoliths checks Extract against the hand-written route markers of the fixture
+// monoliths: at least 98 % must be found with the right method and full path. Every miss
+// and every route no marker expects is printed.
+func TestExtractMonoliths(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration: loads the fixture monoliths; skipped under -short")
+	}
+	for _, name := range []string{"shop", "ledger"} {
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join("..", "..", "testdata", name)
+			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
+				t.Skipf("fixture %s not present: %v", dir, err)
+			}
+			want := readMarkers(t, dir)
+			if len(want) == 0 {
+				t.Skipf("fixture %s has no route markers yet", dir)
+			}
+			got, skipped := routes.Extract(loadProgram(t, dir))
+			missing, extra := compare(want, got)
+			for _, m := range missing {
+				t.Logf("missing route %s", m)
+			}
+			for _, m := range extra {
+				t.Logf("unexpected route %s", m)
+			}
+			for _, s := range skipped {
+				t.Logf("skipped %s: %s", s.What, s.Reason)
+			}
+			found := len(want) - len(missing)
+			ratio := float64(found) / float64(len(want))
+			t.Logf("%s: %d/%d route markers matched (%.1f %%), %d unexpected routes", name, found, len(want), 100*ratio, len(extra))
+			if ratio < 0.98 {
+				t.Errorf("%s: %d/%d route markers matched (%.1f %%), want >= 98 %%", name, found, len(want), 100*ratio)
+			}
+		})
+	}
+}
