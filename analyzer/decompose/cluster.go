@@ -19,7 +19,7 @@ type weights struct {
 	File    float64 // unit — its file
 }
 
-var defaultWeights = weights{Call: 1, Ref: 0.5, Write: 4, Read: 1, CoWrite: 1, CoRead: 0.3, Tx: 0.5, Route: 2, File: 1}
+var defaultWeights = weights{Call: 1, Ref: 0.5, Write: 4, Read: 1, CoWrite: 1, CoRead: 0.3, Tx: 0.5, Route: 2, File: 6}
 
 // layout numbers the nodes of the clustering graph: units, then tables, then files.
 type layout struct {
@@ -28,7 +28,7 @@ type layout struct {
 	fidx          map[string]int
 }
 
-func (l layout) table(t int) int   { return l.units + t }
+func (l layout) table(t int) int    { return l.units + t }
 func (l layout) fileNode(i int) int { return l.units + l.tables + i }
 func (l layout) size() int          { return l.units + l.tables + len(l.files) }
 
@@ -386,15 +386,21 @@ func (c *clusterer) mergeSmallest(comm []int) []int {
 
 // detectKernel returns the shared kernel: units that touch no table, directly or through
 // anything they reach, and whose direct users fall in at least kernelSpread communities of a
-// first clustering of the whole graph; then units used only by kernel units; then every unit of
+// first clustering of the table-touching units; composition roots (package main, and wiring
+// units whose dependencies spread over kernelSpread communities with no majority); then units used only by kernel units; then every unit of
 // a package that touches no table and whose units are at least half kernel already.
 func detectKernel(m *model, w weights, seed uint64) []bool {
 	n := len(m.units)
 	kernel := make([]bool, n)
 	touches := m.touchesTables()
-	none := make([]bool, n)
-	g, l := buildGraph(m, w, none)
-	c := &clusterer{m: m, g: g, l: l, exclude: none, seed: seed, minSize: 2}
+	// The first clustering leaves out every table-free unit, so that the hubs being judged do
+	// not glue the communities they are judged by.
+	free := make([]bool, n)
+	for u := range free {
+		free[u] = !touches[u]
+	}
+	g, l := buildGraph(m, w, free)
+	c := &clusterer{m: m, g: g, l: l, exclude: free, seed: seed, minSize: 2}
 	comm := c.run(1.0)
 	for u := 0; u < n; u++ {
 		if touches[u] {
@@ -402,7 +408,7 @@ func detectKernel(m *model, w weights, seed uint64) []bool {
 		}
 		seen := map[int]bool{}
 		for _, d := range m.in[u] {
-			if k := comm[d.to]; k >= 0 && m.units[d.to].Package != m.units[u].Package {
+			if k := comm[d.to]; k >= 0 {
 				seen[k] = true
 			}
 		}
@@ -410,7 +416,41 @@ func detectKernel(m *model, w weights, seed uint64) []bool {
 			kernel[u] = true
 		}
 	}
-	// Units used only by kernel units (helpers of the kernel).
+	// Composition roots: the main package's units that touch no table themselves, and
+	// wiring units (route registration) whose dependencies spread over kernelSpread or more
+	// communities with none holding half of them.
+	mainPkg := map[string]bool{}
+	for _, p := range m.f.Packages {
+		if p.Name == "main" {
+			mainPkg[p.Dir] = true
+		}
+	}
+	for u := 0; u < n; u++ {
+		if len(m.acc[u]) > 0 {
+			continue
+		}
+		if mainPkg[m.units[u].Package] {
+			kernel[u] = true
+			continue
+		}
+		cnt := map[int]int{}
+		total := 0
+		for _, d := range m.out[u] {
+			if k := comm[d.to]; k >= 0 {
+				cnt[k]++
+				total++
+			}
+		}
+		top := 0
+		for _, c := range cnt {
+			top = max(top, c)
+		}
+		if len(cnt) >= kernelSpread && 2*top < total {
+			kernel[u] = true
+		}
+	}
+	// Units used only by kernel units (helpers of the kernel), and units whose every
+	// dependency and every user is kernel (glue between kernel units).
 	for changed := true; changed; {
 		changed = false
 		for u := 0; u < n; u++ {
@@ -423,6 +463,22 @@ func detectKernel(m *model, w weights, seed uint64) []bool {
 					all = false
 					break
 				}
+			}
+			if all {
+				kernel[u] = true
+				changed = true
+			}
+		}
+		for u := 0; u < n; u++ {
+			if kernel[u] || len(m.acc[u]) > 0 || len(m.out[u])+len(m.in[u]) == 0 {
+				continue
+			}
+			all := true
+			for _, d := range m.out[u] {
+				all = all && kernel[d.to]
+			}
+			for _, d := range m.in[u] {
+				all = all && kernel[d.to]
 			}
 			if all {
 				kernel[u] = true
