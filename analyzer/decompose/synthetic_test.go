@@ -15,7 +15,9 @@ type synth struct {
 	line map[string]int
 }
 
-func newSynth() *synth { return &synth{f: facts.Facts{Module: "example.com/shop", Dialect: "postgres"}, line: map[string]int{}} }
+func newSynth() *synth {
+	return &synth{f: facts.Facts{Module: "example.com/shop", Dialect: "postgres"}, line: map[string]int{}}
+}
 
 func (s *synth) pos(file string) facts.Pos {
 	s.line[file] += 10
