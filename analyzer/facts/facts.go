@@ -193,7 +193,8 @@ type Transaction struct {
 	Pos    Pos           `json:"pos"`  // the call that begins the transaction
 	Unit   UnitID        `json:"unit"` // unit that begins it
 	Tables []TableAccess `json:"tables"`
-	SQL    []Pos         `json:"sql"` // statements run on it, sorted
+	Calls  []string      `json:"calls,omitempty"` // stored procedures/functions called by its statements, sorted
+	SQL    []Pos         `json:"sql"`             // statements run on it, sorted
 }
 
 // Route is one HTTP route registration.
