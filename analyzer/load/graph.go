@@ -59,7 +59,9 @@ func (p *Program) Graph() ([]facts.Package, []facts.Unit, []facts.Edge) {
 		}
 		return a.Kind < b.Kind
 	})
-	sort.Slice(pkgs, func(i, j int) bool { return pkgs[i].Dir < pkgs[j].Dir || pkgs[i].Dir == pkgs[j].Dir && pkgs[i].Path < pkgs[j].Path })
+	sort.Slice(pkgs, func(i, j int) bool {
+		return pkgs[i].Dir < pkgs[j].Dir || pkgs[i].Dir == pkgs[j].Dir && pkgs[i].Path < pkgs[j].Path
+	})
 	return pkgs, units, edges
 }
 

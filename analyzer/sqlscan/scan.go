@@ -145,7 +145,7 @@ type scanner struct {
 	stmts    []*stmt
 	begins   []*begin
 	dialects map[string]facts.Dialect // package path → dialect
-	named    map[string]bool           // names of the queries of named-query files
+	named    map[string]bool          // names of the queries of named-query files
 	main     facts.Dialect
 }
 
