@@ -2,7 +2,16 @@ package sqlparse
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
+
+// isSpaceRune reports whether s starts with a Unicode space (NBSP, ...),
+// which strings.TrimSpace would drop.
+func isSpaceRune(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsSpace(r)
+}
 
 // tokKind classifies a token of the tolerant lexer.
 type tokKind int
@@ -90,6 +99,9 @@ func lex(s string) []token {
 		switch {
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
 			i++
+		case c >= utf8.RuneSelf && isSpaceRune(s[i:]):
+			_, n := utf8.DecodeRuneInString(s[i:])
+			i += n
 		case c == '-' && i+1 < len(s) && s[i+1] == '-', c == '#':
 			for i < len(s) && s[i] != '\n' {
 				i++
