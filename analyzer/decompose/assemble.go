@@ -22,16 +22,18 @@ type assignment struct {
 // service to another is accepted; nil accepts nothing.
 type allowFunc func(from, to, kind string) bool
 
-// tableUse is how much each service reads and writes one table.
+// tableUse is how much each service reads and writes one table, with its own statements and
+// through stored routines (via).
 type tableUse struct {
-	reads, writes map[int]int // service → statements
+	reads, writes       map[int]int // service → statements
+	viaReads, viaWrites map[int]int
 }
 
 // uses returns, per table, the reads and writes of each service's units.
 func (m *model) uses(svc []int) []tableUse {
 	out := make([]tableUse, len(m.tables))
 	for i := range out {
-		out[i] = tableUse{reads: map[int]int{}, writes: map[int]int{}}
+		out[i] = tableUse{reads: map[int]int{}, writes: map[int]int{}, viaReads: map[int]int{}, viaWrites: map[int]int{}}
 	}
 	for u := range m.units {
 		s := svc[u]
@@ -45,28 +47,42 @@ func (m *model) uses(svc []int) []tableUse {
 			if a.writes > 0 {
 				out[a.table].writes[s] += a.writes
 			}
+			if a.viaReads > 0 {
+				out[a.table].viaReads[s] += a.viaReads
+			}
+			if a.viaWrites > 0 {
+				out[a.table].viaWrites[s] += a.viaWrites
+			}
 		}
 	}
 	return out
 }
 
-// proposeOwners gives every table the service that writes it most (ties: more reads, then the
-// lower index, which is the alphabetically first name once names are sorted); tables nobody
-// writes go to the heaviest reader; tables nobody touches go to the owner most of their
+// writes reports whether service s writes the table (itself or through a routine).
+func (u tableUse) writer(s int) bool { return u.writes[s]+u.viaWrites[s] > 0 }
+
+// reader reports whether service s reads the table (itself or through a routine).
+func (u tableUse) reader(s int) bool { return u.reads[s]+u.viaReads[s] > 0 }
+
+// proposeOwners gives every table the service that writes it most with its own statements
+// (ties: more writes through stored routines, more reads, more reads through routines, then
+// the lower index, which is the alphabetically first name once names are sorted); so tables
+// nobody writes go to the heaviest reader; tables nobody touches go to the owner most of their
 // foreign-key neighbours have, if any.
 func proposeOwners(m *model, svc []int, nsvc int) []int {
 	use := m.uses(svc)
 	owner := make([]int, len(m.tables))
 	for t := range m.tables {
 		owner[t] = -1
-		best, bw, br := -1, 0, 0
+		best := -1
+		var bk [4]int
 		for s := 0; s < nsvc; s++ {
-			w, r := use[t].writes[s], use[t].reads[s]
-			if w == 0 && r == 0 {
+			k := [4]int{use[t].writes[s], use[t].viaWrites[s], use[t].reads[s], use[t].viaReads[s]}
+			if k == [4]int{} {
 				continue
 			}
-			if best < 0 || w > bw || (w == bw && r > br) {
-				best, bw, br = s, w, r
+			if best < 0 || greater(k, bk) {
+				best, bk = s, k
 			}
 		}
 		owner[t] = best
@@ -101,6 +117,16 @@ func proposeOwners(m *model, svc []int, nsvc int) []int {
 		}
 	}
 	return owner
+}
+
+// greater compares two count vectors lexicographically.
+func greater(a, b [4]int) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return a[i] > b[i]
+		}
+	}
+	return false
 }
 
 // assemble turns an assignment into a Proposal: services, kernel, ownership, findings,
@@ -219,9 +245,9 @@ func assemble(m *model, a *assignment, source string, allow allowFunc) *Proposal
 			if s == a.owner[t] {
 				continue
 			}
-			if use[t].writes[s] > 0 {
+			if use[t].writer(s) {
 				o.Writers = append(o.Writers, a.names[s])
-			} else if use[t].reads[s] > 0 {
+			} else if use[t].reader(s) {
 				o.Readers = append(o.Readers, a.names[s])
 			}
 		}
@@ -239,10 +265,10 @@ func assemble(m *model, a *assignment, source string, allow allowFunc) *Proposal
 			if s == a.owner[t] {
 				continue
 			}
-			if use[t].writes[s] > 0 {
+			if use[t].writer(s) {
 				p.Services[s].Writes = append(p.Services[s].Writes, tn)
 			}
-			if use[t].reads[s] > 0 {
+			if use[t].reader(s) {
 				p.Services[s].Reads = append(p.Services[s].Reads, tn)
 			}
 		}
@@ -587,49 +613,48 @@ var genericFile = map[string]bool{"store": true, "db": true, "handler": true, "h
 	"repo": true, "repository": true, "models": true, "model": true, "queries": true, "queries.sql": true, "main": true,
 	"util": true, "utils": true, "types": true, "routes": true, "router": true, "server": true, "api": true, "http": true, "doc": true}
 
-// nameServices names communities: the package a community holds wholly (the largest one), else
-// the dominant non-generic file base name among its table-touching units, else its most used
-// table; names are made unique with -2, -3… in a stable order.
+// nameServices names communities by the word most of their units carry: the base name of a
+// package mostly in the community (support: the community's units in it) or the base name of
+// its files, generic names (store, handler, db…) left out; ties go to the shorter, then the
+// alphabetically first word. A community with no such word is named after its most used table,
+// else its first unit's package. Names are made unique with -2, -3… in community order.
 func nameServices(m *model, comm []int, k int) []string {
-	type cand struct {
-		name  string
-		score int
-	}
-	pkgAll := map[string]map[int]int{}
-	for u, un := range m.units {
-		if pkgAll[un.Package] == nil {
-			pkgAll[un.Package] = map[int]int{}
-		}
-		pkgAll[un.Package][comm[u]]++
+	pkgUnits := map[string]int{}
+	for _, un := range m.units {
+		pkgUnits[un.Package]++
 	}
 	names := make([]string, k)
+	support := make([]map[string]int, k)
+	pkgIn := make([]map[string]int, k)
+	for c := range support {
+		support[c], pkgIn[c] = map[string]int{}, map[string]int{}
+	}
+	for u, un := range m.units {
+		c := comm[u]
+		if c < 0 || c >= k {
+			continue
+		}
+		pkgIn[c][un.Package]++
+		base := strings.TrimSuffix(path.Base(un.File()), ".go")
+		base = strings.TrimSuffix(base, "_test")
+		if !genericFile[base] {
+			support[c][base]++
+		}
+	}
 	for c := 0; c < k; c++ {
-		var best cand
-		// Whole packages.
-		for _, pk := range sortedKeys(pkgAll) {
-			if len(pkgAll[pk]) == 1 && pkgAll[pk][c] > best.score {
-				best = cand{path.Base(pk), pkgAll[pk][c]}
+		for pk, n := range pkgIn[c] {
+			if b := path.Base(pk); 2*n >= pkgUnits[pk] && !genericFile[b] && b != "." {
+				support[c][b] = max(support[c][b], n)
 			}
 		}
-		if best.name == "" || genericFile[best.name] || best.name == "." {
-			best = cand{}
-			files := map[string]int{}
-			for u, un := range m.units {
-				if comm[u] == c && len(m.acc[u]) > 0 {
-					base := strings.TrimSuffix(path.Base(un.File()), ".go")
-					base = strings.TrimSuffix(base, "_test")
-					if !genericFile[base] && base != path.Base(un.Package) {
-						files[base]++
-					}
-				}
-			}
-			for _, f := range sortedKeys(files) {
-				if files[f] > best.score {
-					best = cand{f, files[f]}
-				}
+		best, bn := "", 0
+		for _, w := range sortedKeys(support[c]) {
+			n := support[c][w]
+			if n > bn || (n == bn && len(w) < len(best)) {
+				best, bn = w, n
 			}
 		}
-		if best.name == "" {
+		if best == "" {
 			tw := map[int]int{}
 			for u := range m.units {
 				if comm[u] == c {
@@ -645,18 +670,18 @@ func nameServices(m *model, comm []int, k int) []string {
 				}
 			}
 			if bt >= 0 {
-				best.name = m.tables[bt]
+				best = m.tables[bt]
 			}
 		}
-		if best.name == "" {
+		if best == "" {
 			for u, un := range m.units {
 				if comm[u] == c {
-					best.name = path.Base(un.Package)
+					best = path.Base(un.Package)
 					break
 				}
 			}
 		}
-		names[c] = serviceName(best.name)
+		names[c] = serviceName(best)
 	}
 	used := map[string]int{}
 	for c := range names {

@@ -2,7 +2,11 @@ package decompose
 
 import (
 	"math"
+	"path"
 	"sort"
+	"strings"
+
+	"github.com/carve-go/carve/analyzer/facts"
 )
 
 // Weights are the edge weights of the clustering graph (docs/decompose.md). They are relative:
@@ -17,9 +21,10 @@ type weights struct {
 	Tx      float64 // table — table written in one transaction
 	Route   float64 // route handler — table its reachable code writes, shared by the tables written
 	File    float64 // unit — its file
+	Via     float64 // factor for tables touched through a stored routine the unit's statement calls
 }
 
-var defaultWeights = weights{Call: 1, Ref: 0.5, Write: 4, Read: 1, CoWrite: 1, CoRead: 0.3, Tx: 0.5, Route: 2, File: 6}
+var defaultWeights = weights{Call: 1, Ref: 0.5, Write: 4, Read: 1, CoWrite: 1, CoRead: 0.3, Tx: 0.5, Route: 2, File: 6, Via: 0.5}
 
 // layout numbers the nodes of the clustering graph: units, then tables, then files.
 type layout struct {
@@ -66,6 +71,12 @@ func buildGraph(m *model, w weights, exclude []bool) (*wgraph, layout) {
 			}
 			if a.reads > 0 {
 				x += w.Read * logw(a.reads)
+			}
+			if a.viaWrites > 0 {
+				x += w.Via * w.Write * logw(a.viaWrites)
+			}
+			if a.viaReads > 0 {
+				x += w.Via * w.Read * logw(a.viaReads)
 			}
 			g.add(u, l.table(a.table), x)
 		}
@@ -166,8 +177,8 @@ type clusterer struct {
 }
 
 // run clusters at resolution res and returns the community of every node (-1: none), after
-// splitting disconnected communities and merging communities that hold no table-touching unit
-// or fewer than minSize units.
+// splitting disconnected communities and merging communities that would own no table or have
+// fewer than minSize units.
 func (c *clusterer) run(res float64) []int {
 	comm := louvain(c.g, res, c.seed)
 	for u := range c.m.units {
@@ -209,8 +220,7 @@ func (c *clusterer) splitDisconnected(comm []int) []int {
 	return out
 }
 
-// mergeWeak merges each community that has no unit touching a table, or fewer than minSize
-// units, into the neighbouring community it is most strongly connected to. Communities with no
+// mergeWeak merges each community that would own no table, or has fewer than minSize units, into the neighbouring community it is most strongly connected to. Communities with no
 // neighbour lose their label (their units become outliers).
 func (c *clusterer) mergeWeak(comm []int) []int {
 	for iter := 0; iter < len(comm)+1; iter++ {
@@ -225,9 +235,11 @@ func (c *clusterer) mergeWeak(comm []int) []int {
 		for u := range c.m.units {
 			if comm[u] >= 0 {
 				size[comm[u]]++
-				if len(c.m.acc[u]) > 0 {
-					data[comm[u]] = true
-				}
+			}
+		}
+		for _, o := range proposeOwners(c.m, comm[:len(c.m.units)], n) {
+			if o >= 0 {
+				data[o] = true
 			}
 		}
 		// Pick the weakest community: smallest first, ties by label.
@@ -391,7 +403,13 @@ func (c *clusterer) mergeSmallest(comm []int) []int {
 // a package that touches no table and whose units are at least half kernel already.
 func detectKernel(m *model, w weights, seed uint64) []bool {
 	n := len(m.units)
-	kernel := make([]bool, n)
+	const (
+		none = iota
+		hub
+		helper
+		root
+	)
+	kind := make([]int, n)
 	touches := m.touchesTables()
 	// The first clustering leaves out every table-free unit, so that the hubs being judged do
 	// not glue the communities they are judged by.
@@ -413,24 +431,33 @@ func detectKernel(m *model, w weights, seed uint64) []bool {
 			}
 		}
 		if len(seen) >= kernelSpread {
-			kernel[u] = true
+			kind[u] = hub
 		}
 	}
 	// Composition roots: the main package's units that touch no table themselves, and
-	// wiring units (route registration) whose dependencies spread over kernelSpread or more
-	// communities with none holding half of them.
+	// wiring units that no route reaches (they run at start-up) whose dependencies spread
+	// over kernelSpread or more communities with none holding half of them.
 	mainPkg := map[string]bool{}
 	for _, p := range m.f.Packages {
 		if p.Name == "main" {
 			mainPkg[p.Dir] = true
 		}
 	}
+	fromRoutes := map[int]bool{}
+	for _, r := range m.routes {
+		for _, u := range r.reach {
+			fromRoutes[u] = true
+		}
+	}
 	for u := 0; u < n; u++ {
-		if len(m.acc[u]) > 0 {
+		if len(m.acc[u]) > 0 || kind[u] != none {
 			continue
 		}
 		if mainPkg[m.units[u].Package] {
-			kernel[u] = true
+			kind[u] = root
+			continue
+		}
+		if fromRoutes[u] {
 			continue
 		}
 		cnt := map[int]int{}
@@ -446,47 +473,50 @@ func detectKernel(m *model, w weights, seed uint64) []bool {
 			top = max(top, c)
 		}
 		if len(cnt) >= kernelSpread && 2*top < total {
-			kernel[u] = true
+			kind[u] = root
 		}
 	}
-	// Units used only by kernel units (helpers of the kernel), and units whose every
-	// dependency and every user is kernel (glue between kernel units).
+	// Helpers: table-free units used only by hubs and helpers.
 	for changed := true; changed; {
 		changed = false
 		for u := 0; u < n; u++ {
-			if kernel[u] || touches[u] || len(m.in[u]) == 0 {
+			if kind[u] != none || touches[u] || len(m.in[u]) == 0 {
 				continue
 			}
 			all := true
 			for _, d := range m.in[u] {
-				if !kernel[d.to] {
+				if kind[d.to] != hub && kind[d.to] != helper {
 					all = false
 					break
 				}
 			}
 			if all {
-				kernel[u] = true
-				changed = true
-			}
-		}
-		for u := 0; u < n; u++ {
-			if kernel[u] || len(m.acc[u]) > 0 || len(m.out[u])+len(m.in[u]) == 0 {
-				continue
-			}
-			all := true
-			for _, d := range m.out[u] {
-				all = all && kernel[d.to]
-			}
-			for _, d := range m.in[u] {
-				all = all && kernel[d.to]
-			}
-			if all {
-				kernel[u] = true
+				kind[u] = helper
 				changed = true
 			}
 		}
 	}
-	// Whole packages without data access that hold kernel units.
+	kernel := make([]bool, n)
+	for u := range kernel {
+		kernel[u] = kind[u] != none
+	}
+	// Methods of a kernel type that issue no statement and use only kernel units.
+	for u := 0; u < n; u++ {
+		if m.units[u].Kind != facts.Method || touches[u] || m.nsql[u] > 0 {
+			continue
+		}
+		id := string(m.units[u].ID)
+		recv, ok := m.idx[facts.UnitID(id[:strings.LastIndex(id, ".")])]
+		if !ok || !kernel[recv] {
+			continue
+		}
+		all := true
+		for _, d := range m.out[u] {
+			all = all && kernel[d.to]
+		}
+		kernel[u] = all
+	}
+	// Whole packages without data access whose units are at least half kernel already.
 	pkgTouch := map[string]bool{}
 	pkgKernel := map[string]int{}
 	pkgUnits := map[string]int{}
@@ -500,9 +530,24 @@ func detectKernel(m *model, w weights, seed uint64) []bool {
 			pkgKernel[p]++
 		}
 	}
-	for u := 0; u < n; u++ {
-		p := m.units[u].Package
+	wholeKernel := map[string]bool{}
+	for p := range pkgUnits {
 		if !pkgTouch[p] && 2*pkgKernel[p] >= pkgUnits[p] {
+			wholeKernel[p] = true
+		}
+	}
+	// Table-free packages below a kernel package (internal/platform/namedsql under
+	// internal/platform) are kernel too.
+	for p := range pkgUnits {
+		for q := path.Dir(p); !pkgTouch[p] && q != "." && q != "/"; q = path.Dir(q) {
+			if wholeKernel[q] {
+				wholeKernel[p] = true
+				break
+			}
+		}
+	}
+	for u := 0; u < n; u++ {
+		if wholeKernel[m.units[u].Package] {
 			kernel[u] = true
 		}
 	}

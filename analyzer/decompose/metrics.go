@@ -437,7 +437,7 @@ func computeMetrics(m *model, a *assignment, p *Proposal) {
 		}
 		fa := funcAccess{tables: map[int]bool{}}
 		for _, x := range r.tables {
-			fa.tables[x.table] = x.writes > 0
+			fa.tables[x.table] = x.writes+x.viaWrites > 0
 		}
 		fs = append(fs, fa)
 	}

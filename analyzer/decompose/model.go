@@ -18,6 +18,7 @@ type model struct {
 	tables []string
 	tidx   map[string]int
 
+	nsql []int      // per unit: statements it issues, whatever their status
 	acc  [][]access // per unit: tables it touches itself (own statements and routines it calls), sorted by table
 	out  [][]dep    // per unit: units it depends on, sorted by target
 	in   [][]dep    // per unit: units depending on it, sorted by source (dep.to is the source)
@@ -28,10 +29,12 @@ type model struct {
 	routines map[string]facts.Routine // by normalised name
 }
 
-// access counts how often a unit reads and writes one table.
+// access counts how often a unit reads and writes one table: with its own statements, and
+// through the stored routines its statements call (via).
 type access struct {
-	table         int
-	reads, writes int
+	table               int
+	reads, writes       int
+	viaReads, viaWrites int
 }
 
 // dep is an aggregated dependency between two units.
@@ -116,7 +119,7 @@ func newModel(f *facts.Facts, extra ...string) *model {
 
 	// Accesses.
 	accm := make([]map[int]*access, len(m.units))
-	note := func(u int, t string, a facts.Access) {
+	note := func(u int, t string, a facts.Access, via bool) {
 		ti, ok := m.tidx[normTable(t)]
 		if !ok {
 			return
@@ -129,24 +132,33 @@ func newModel(f *facts.Facts, extra ...string) *model {
 			x = &access{table: ti}
 			accm[u][ti] = x
 		}
-		if a.IsWrite() {
+		switch {
+		case via && a.IsWrite():
+			x.viaWrites++
+		case via:
+			x.viaReads++
+		case a.IsWrite():
 			x.writes++
-		} else {
+		default:
 			x.reads++
 		}
 	}
+	m.nsql = make([]int, len(m.units))
 	for _, s := range f.SQL {
 		u, ok := m.idx[s.Unit]
+		if ok {
+			m.nsql[u]++
+		}
 		if !ok || s.Status == facts.Unresolved {
 			continue
 		}
 		for _, t := range s.Tables {
-			note(u, t.Name, t.Access)
+			note(u, t.Name, t.Access, false)
 		}
 		for _, c := range s.Calls {
 			if r, ok := m.routines[normTable(c)]; ok {
 				for _, t := range r.Tables {
-					note(u, t.Name, t.Access)
+					note(u, t.Name, t.Access, true)
 				}
 			}
 		}
@@ -219,6 +231,8 @@ func newModel(f *facts.Facts, extra ...string) *model {
 				}
 				x.reads += a.reads
 				x.writes += a.writes
+				x.viaReads += a.viaReads
+				x.viaWrites += a.viaWrites
 			}
 		}
 		for _, a := range tm {

@@ -64,7 +64,7 @@ func Propose(f *facts.Facts, opts Options) (*Proposal, error) {
 	m := newModel(f)
 	kernel := detectKernel(m, defaultWeights, seed)
 	g, l := buildGraph(m, defaultWeights, kernel)
-	c := &clusterer{m: m, g: g, l: l, exclude: kernel, seed: seed, minSize: 2}
+	c := &clusterer{m: m, g: g, l: l, exclude: kernel, seed: seed, minSize: minServiceSize(kernel)}
 
 	var comm []int
 	if opts.Services > 0 {
@@ -86,6 +86,18 @@ func Propose(f *facts.Facts, opts Options) (*Proposal, error) {
 		p.Sweep = append(p.Sweep, SweepPoint{Services: len(sp.Services), Resolution: round(r), Metrics: sp.Metrics})
 	}
 	return p, nil
+}
+
+// minServiceSize is the fewest units a service may have: 3, or 3 % of the units clustered
+// when that is more. Smaller communities are merged into their best-connected neighbour.
+func minServiceSize(kernel []bool) int {
+	n := 0
+	for _, k := range kernel {
+		if !k {
+			n++
+		}
+	}
+	return max(3, (3*n+99)/100)
 }
 
 // fromCommunities names the communities of the units, orders services by name, assigns table
