@@ -1,9 +1,25 @@
 package analyzer
 
 import (
+	"context"
+
 	"github.com/carve-go/carve/analyzer/decompose"
 	"github.com/carve-go/carve/analyzer/facts"
 )
+
+func init() {
+	proposeHook = func(ctx context.Context, res *Result, opts Options) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		p, err := propose(&res.Facts, opts)
+		if err != nil {
+			return err
+		}
+		res.Proposal = p
+		return nil
+	}
+}
 
 // propose turns the fact base into the proposal of a Result: it evaluates opts.Spec when one
 // is given, and otherwise clusters services with the granularity options (Services,
