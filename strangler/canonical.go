@@ -139,6 +139,10 @@ func Canonicalize(raw string, pol PathPolicy) (Canonical, error) {
 	} else if trailing {
 		out = append(out, '/')
 	}
+	if len(out) > max {
+		// Encoding can grow a path; the limit holds for what is forwarded.
+		return Canonical{}, &PathError{Status: 414, Reason: "path too long"}
+	}
 	p := string(out)
 	return Canonical{Path: p, Changed: p != raw}, nil
 }

@@ -417,7 +417,11 @@ func (p *Proxy) serve(w *statusWriter, r *http.Request, st *reqState, t *table) 
 		}
 	}
 	ctx := context.WithValue(r.Context(), stateKey{}, st)
-	pl.rp.ServeHTTP(w, r.WithContext(ctx))
+	r2 := r.WithContext(ctx)
+	if st.shadow != nil && r.Body != nil && r.Body != http.NoBody {
+		r2.Body = &teeBody{rc: r.Body, c: &st.shadow.reqBody, limit: t.shadowLimit, over: &st.shadow.reqOver}
+	}
+	pl.rp.ServeHTTP(w, r2)
 	if st.probe {
 		st.probePool.br.release()
 	}
