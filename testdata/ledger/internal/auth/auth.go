@@ -3,6 +3,7 @@ package auth
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"net/http"
 	"time"
@@ -70,14 +71,15 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		platform.WriteError(w, http.StatusInternalServerError, err)
 		return
 	}
-	go h.purgeExpired(context.WithoutCancel(ctx))
+	go purgeExpired(context.WithoutCancel(ctx), h.db.DB)
 	platform.WriteJSON(w, http.StatusOK, map[string]any{"token": token, "user": u})
 }
 
 const insertSession = `INSERT INTO sessions (user_id, token, expires_at) VALUES (?, ?, ?)`
 
-func (h *Handler) purgeExpired(ctx context.Context) {
-	_, err := h.db.ExecContext(ctx, "DELETE FROM sessions WHERE expires_at < NOW() - INTERVAL 7 DAY") // want sql sessions:delete
+// purgeExpired deletes sessions that expired more than a week ago.
+func purgeExpired(ctx context.Context, db *sql.DB) {
+	_, err := db.ExecContext(ctx, "DELETE FROM sessions WHERE expires_at < NOW() - INTERVAL 7 DAY") // want sql sessions:delete
 	if err != nil {
 		platform.Logger.Warn("purge sessions", "err", err)
 	}

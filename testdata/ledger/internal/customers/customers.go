@@ -48,6 +48,7 @@ func (h *Handler) Register(api *mux.Router) {
 	s := api.PathPrefix("/customers").Subrouter()
 	s.HandleFunc("", h.list).Methods("GET")                             // want route GET /api/v1/customers
 	s.HandleFunc("", h.create).Methods("POST")                          // want route POST /api/v1/customers
+	s.HandleFunc("/search", h.search).Methods("GET")                    // want route GET /api/v1/customers/search
 	s.HandleFunc("/{id:[0-9]+}", h.get).Methods("GET")                  // want route GET /api/v1/customers/{id}
 	s.HandleFunc("/{id:[0-9]+}", h.update).Methods("PUT")               // want route PUT /api/v1/customers/{id}
 	s.HandleFunc("/{id:[0-9]+}", h.remove).Methods("DELETE")            // want route DELETE /api/v1/customers/{id}
@@ -87,6 +88,28 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	platform.WriteJSON(w, http.StatusOK, c)
+}
+
+// search finds active customers by e-mail or name prefix: /search?q=acme.
+func (h *Handler) search(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query().Get("q")
+	arg := map[string]any{"email": q, "prefix": q + "%"}
+	rows, err := h.db.NamedQueryContext(r.Context(), "SELECT "+customerCols+" FROM customers WHERE status = 'active' AND (email = :email OR name LIKE :prefix) ORDER BY name", arg) // want sql customers:read
+	if err != nil {
+		platform.WriteError(w, http.StatusInternalServerError, err)
+		return
+	}
+	defer rows.Close()
+	out := []Customer{}
+	for rows.Next() {
+		var c Customer
+		if err := rows.StructScan(&c); err != nil {
+			platform.WriteError(w, http.StatusInternalServerError, err)
+			return
+		}
+		out = append(out, c)
+	}
+	platform.WriteJSON(w, http.StatusOK, out)
 }
 
 type createReq struct {

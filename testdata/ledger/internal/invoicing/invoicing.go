@@ -74,7 +74,7 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var inv Invoice
-	if err := h.db.GetContext(r.Context(), &inv, "SELECT "+invoiceCols+" FROM invoices i WHERE i.id = ?", id); err != nil { // want sql invoices:read
+	if err := h.db.Get(&inv, "SELECT "+invoiceCols+" FROM invoices i WHERE i.id = ?", id); err != nil { // want sql invoices:read
 		platform.WriteError(w, http.StatusInternalServerError, err)
 		return
 	}

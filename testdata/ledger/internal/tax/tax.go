@@ -163,7 +163,7 @@ func (h *Handler) jurisdictions(w http.ResponseWriter, r *http.Request) {
 		Name    string `db:"name" json:"name"`
 		Country string `db:"country" json:"country"`
 	}
-	if err := h.db.SelectContext(r.Context(), &out, "SELECT id, code, name, country FROM tax_jurisdictions ORDER BY code"); err != nil { // want sql tax_jurisdictions:read
+	if err := h.db.Select(&out, "SELECT id, code, name, country FROM tax_jurisdictions ORDER BY code"); err != nil { // want sql tax_jurisdictions:read
 		platform.WriteError(w, http.StatusInternalServerError, err)
 		return
 	}
