@@ -139,7 +139,7 @@ func TestFixtures(t *testing.T) {
 	if testing.Short() {
 		t.Skip("integration: loads the fixture modules (skipped with -short)")
 	}
-	for _, name := range []string{"shop", "ledger"} {
+	for _, name := range []string{"shop", "ledger", "timesale-service"} {
 		t.Run(name, func(t *testing.T) {
 			root := filepath.Join("..", "testdata", name)
 			if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {

@@ -91,6 +91,9 @@ func (p *Program) UnitOf(obj types.Object) (facts.UnitID, bool) {
 			if ptr, ok := t.(*types.Pointer); ok {
 				t = ptr.Elem()
 			}
+			if types.IsInterface(t) {
+				return "", false // interface method: not a unit
+			}
 			switch n := t.(type) {
 			case *types.Named:
 				return facts.UnitID(dir + "." + n.Origin().Obj().Name() + "." + o.Name()), true

@@ -391,6 +391,26 @@ func recvName(sig *types.Signature) string {
 	return ""
 }
 
+// viaOf names the library of a site: a database/sql method reached through an sqlx type
+// (sqlx.DB embeds *sql.DB) counts as sqlx.
+func (s *scanner) viaOf(st *site, sk *sink) string {
+	if sk.wrapper || sk.via != "database/sql" {
+		return sk.via
+	}
+	sel, ok := ast.Unparen(st.call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return sk.via
+	}
+	t := st.fi.pkg.TypesInfo.TypeOf(sel.X)
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	if n, ok := t.(*types.Named); ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == pkgSqlx {
+		return "sqlx"
+	}
+	return sk.via
+}
+
 // sinkOf returns the sink of a site: a driver call or a call of a wrapper.
 func (s *scanner) sinkOf(st *site) (*sink, bool) {
 	if sk, ok := s.sinks[st.fn]; ok {
@@ -461,7 +481,7 @@ func (s *scanner) findWrappers() {
 				if !strings.Contains(v.text, "\x00P") {
 					continue
 				}
-				w := &sink{kind: sinkExec, via: sk.via, wrapper: true, template: v.text, recvParam: -2, fn: fi}
+				w := &sink{kind: sinkExec, via: s.viaOf(st, sk), wrapper: true, template: v.text, recvParam: -2, fn: fi}
 				if fi.sqlc {
 					w.via = "sqlc"
 				}
@@ -591,7 +611,7 @@ func (s *scanner) statement(st *site, sk *sink, v value) *stmt {
 	sql := facts.SQL{
 		Pos:     s.prog.Pos(st.call.Pos()),
 		Unit:    fi.unit,
-		Via:     sk.via,
+		Via:     s.viaOf(st, sk),
 		Dialect: fi.dialect,
 		Text:    v.text,
 	}

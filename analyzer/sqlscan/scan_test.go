@@ -1,0 +1,171 @@
+package sqlscan
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/carve-go/carve/analyzer/facts"
+	"github.com/carve-go/carve/analyzer/load"
+)
+
+var (
+	miniOnce sync.Once
+	miniRes  *Result
+	miniErr  error
+)
+
+// scanMini loads and scans testdata/mini once per test binary.
+func scanMini(t *testing.T) *Result {
+	t.Helper()
+	miniOnce.Do(func() {
+		var prog *load.Program
+		prog, miniErr = load.Load(context.Background(), load.Config{Dir: "testdata/mini"})
+		if miniErr == nil {
+			miniRes = Scan(prog, Options{})
+		}
+	})
+	if miniErr != nil {
+		t.Fatalf("load testdata/mini: %v", miniErr)
+	}
+	return miniRes
+}
+
+var wantRe = regexp.MustCompile(`(?://|--) want (sql|tx|fk) (.*)$`)
+
+// markers returns "kind file:line" → sorted expectation of testdata/mini.
+func markers(t *testing.T) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	root := "testdata/mini"
+	err := filepath.Walk(root, func(path string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() || !(strings.HasSuffix(path, ".go") || strings.HasSuffix(path, ".sql")) {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		sc := bufio.NewScanner(f)
+		pending := ""
+		for line := 1; sc.Scan(); line++ {
+			if pending != "" {
+				out["sql "+filepath.ToSlash(rel)+":"+itoa(line)] = pending
+				pending = ""
+			}
+			m := wantRe.FindStringSubmatch(sc.Text())
+			if m == nil {
+				continue
+			}
+			f := strings.Fields(m[2])
+			if m[1] != "fk" {
+				sort.Strings(f)
+			}
+			if strings.HasSuffix(path, ".sql") && m[1] == "sql" {
+				pending = strings.Join(f, " ")
+				continue
+			}
+			out[m[1]+" "+filepath.ToSlash(rel)+":"+itoa(line)] = strings.Join(f, " ")
+		}
+		return sc.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func itoa(n int) string { return facts.Pos{File: "x", Line: n}.String()[2:] }
+
+func accessSet(ts []facts.TableAccess, calls []string, unresolved bool) string {
+	if unresolved {
+		return "unresolved"
+	}
+	var out []string
+	for _, t := range ts {
+		out = append(out, t.Name+":"+string(t.Access))
+	}
+	for _, c := range calls {
+		out = append(out, "call:"+c)
+	}
+	sort.Strings(out)
+	return strings.Join(out, " ")
+}
+
+// TestScanMini checks every marker of testdata/mini, and that nothing else is reported.
+func TestScanMini(t *testing.T) {
+	res := scanMini(t)
+	got := map[string]string{}
+	for _, s := range res.SQL {
+		got["sql "+s.Pos.String()] = accessSet(s.Tables, s.Calls, s.Status == facts.Unresolved)
+	}
+	for _, tx := range res.Transactions {
+		got["tx "+tx.Pos.String()] = accessSet(tx.Tables, tx.Calls, false)
+	}
+	for _, fk := range res.ForeignKeys {
+		got["fk "+fk.Pos.String()] = fk.Table + "." + strings.Join(fk.Columns, ",") + " -> " + fk.RefTable + "." + strings.Join(fk.RefColumns, ",")
+	}
+	if diff := cmp.Diff(markers(t), got); diff != "" {
+		for _, s := range res.SQL {
+			t.Logf("%s %s %s %q", s.Pos, s.Status, s.Reason, s.Text)
+		}
+		t.Errorf("Scan(testdata/mini) mismatch with markers (-want +got):\n%s", diff)
+	}
+}
+
+// TestScanDetails checks the fields the markers do not cover.
+func TestScanDetails(t *testing.T) {
+	res := scanMini(t)
+	byPos := map[string]facts.SQL{}
+	for _, s := range res.SQL {
+		byPos[s.Pos.String()] = s
+	}
+	tests := []struct {
+		pos, via, unit, tx string
+		status             facts.Status
+		reason             string // substring
+	}{
+		{pos: "store/store.go:30", via: "sqlx", unit: "store.Store.User", status: facts.Parsed},
+		{pos: "store/store.go:43", via: "sqlx", status: facts.Unresolved, reason: "fmt.Sprintf argument not constant"},
+		{pos: "store/store.go:60", via: "sqlx", status: facts.Unresolved, reason: "assigned conditionally"},
+		{pos: "store/store.go:103", via: "sqlx", unit: "store.Store.UseWrappers", status: facts.Parsed},
+		{pos: "store/store.go:108", via: "database/sql", status: facts.Unresolved, reason: "no caller"},
+		{pos: "store/store.go:115", via: "pgx", status: facts.Parsed},
+		{pos: "store/store.go:126", via: "sqlx", tx: "tx2", status: facts.Parsed},
+		{pos: "store/store.go:139", via: "database/sql", unit: "store.bump", tx: "tx2", status: facts.Parsed},
+		{pos: "store/store.go:161", via: "squirrel", status: facts.Parsed},
+		{pos: "store/dbtx.go:23", via: "sqlc", unit: "store.Queries.DeleteItem", tx: "tx1", status: facts.Parsed},
+		{pos: "queries/reports.sql:4", via: "sqlfile", status: facts.Parsed},
+	}
+	for _, tt := range tests {
+		s, ok := byPos[tt.pos]
+		if !ok {
+			t.Errorf("no statement at %s", tt.pos)
+			continue
+		}
+		if s.Via != tt.via || s.Status != tt.status || (tt.unit != "" && string(s.Unit) != tt.unit) || s.Tx != tt.tx || !strings.Contains(s.Reason, tt.reason) {
+			t.Errorf("statement at %s = via %s unit %s tx %q status %s reason %q; want via %s unit %s tx %q status %s reason containing %q",
+				tt.pos, s.Via, s.Unit, s.Tx, s.Status, s.Reason, tt.via, tt.unit, tt.tx, tt.status, tt.reason)
+		}
+	}
+	if res.Dialect != "postgres" {
+		t.Errorf("Dialect = %q, want postgres (pgx imported)", res.Dialect)
+	}
+	var tables []string
+	for _, tb := range res.Tables {
+		tables = append(tables, tb.Name)
+	}
+	if diff := cmp.Diff([]string{"carts", "events", "items", "orders", "users"}, tables); diff != "" {
+		t.Errorf("schema tables mismatch (-want +got):\n%s", diff)
+	}
+}
