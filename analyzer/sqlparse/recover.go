@@ -108,9 +108,9 @@ func recoverTokens(sql string) *facts {
 				list(i+1, Read, true)
 			}
 		case "into":
-			if prev == "insert" || prev == "replace" || prev == "ignore" || prev == "low_priority" || prev == "delayed" || prev == "high_priority" {
+			if prev == "insert" || prev == "replace" || prev == "merge" || prev == "ignore" || prev == "low_priority" || prev == "delayed" || prev == "high_priority" {
 				a := Insert
-				if upsert {
+				if upsert || prev == "merge" {
 					a = Upsert
 				}
 				list(i+1, a, false)
