@@ -68,7 +68,9 @@ type analyzer struct {
 	objs    map[objKey]*object
 	nextID  int
 	pts     map[any]map[*object]bool
-	strs    map[*types.Var]map[ast.Expr]assigned // values assigned to string vars and params
+	vals    map[*types.Var]map[ast.Expr]assigned // expressions assigned to variables, parameters and fields
+	files   map[*token.File]fileRef
+	impls   map[*types.Func][]*types.Func
 	changed bool
 	seeding bool // receivers with nothing in them get an object of unknown origin
 
@@ -90,7 +92,9 @@ func newAnalyzer(prog *load.Program) *analyzer {
 		decls: map[*types.Func]*ast.FuncDecl{},
 		objs:  map[objKey]*object{},
 		pts:   map[any]map[*object]bool{},
-		strs:  map[*types.Var]map[ast.Expr]assigned{},
+		vals:  map[*types.Var]map[ast.Expr]assigned{},
+		files: map[*token.File]fileRef{},
+		impls: map[*types.Func][]*types.Func{},
 		inner: map[*ast.CallExpr]bool{},
 	}
 	relevant := map[string]bool{}
@@ -121,6 +125,9 @@ func newAnalyzer(prog *load.Program) *analyzer {
 		}
 		a.pkgs = append(a.pkgs, p)
 		for _, f := range p.Syntax {
+			if tf := prog.Fset.File(f.Pos()); tf != nil {
+				a.files[tf] = fileRef{p, f}
+			}
 			for _, d := range f.Decls {
 				if fd, ok := d.(*ast.FuncDecl); ok {
 					if fn, ok := p.TypesInfo.Defs[fd.Name].(*types.Func); ok {
@@ -218,14 +225,33 @@ func (a *analyzer) add(key any, set map[*object]bool) {
 	}
 }
 
-func (a *analyzer) addStr(v *types.Var, e ast.Expr, info *types.Info) {
+// fileRef is a file of a relevant package.
+type fileRef struct {
+	pkg  *packages.Package
+	file *ast.File
+}
+
+// switchTo makes the file holding pos the current one and returns a function restoring the
+// previous one. It reports false (and changes nothing) when pos is in no relevant file.
+func (a *analyzer) switchTo(pos token.Pos) (func(), bool) {
+	ref, ok := a.files[a.prog.Fset.File(pos)]
+	if !ok {
+		return func() {}, false
+	}
+	pkg, info, file := a.pkg, a.info, a.file
+	a.pkg, a.info, a.file = ref.pkg, ref.pkg.TypesInfo, ref.file
+	return func() { a.pkg, a.info, a.file = pkg, info, file }, true
+}
+
+// addVal records that e (nil info: an unknown value) is assigned to v.
+func (a *analyzer) addVal(v *types.Var, e ast.Expr, info *types.Info) {
 	if v == nil || e == nil {
 		return
 	}
-	m := a.strs[v]
+	m := a.vals[v]
 	if m == nil {
 		m = map[ast.Expr]assigned{}
-		a.strs[v] = m
+		a.vals[v] = m
 	}
 	if _, ok := m[e]; !ok {
 		m[e] = assigned{e, info}
@@ -352,11 +378,11 @@ func (a *analyzer) assign(lhs, rhs ast.Expr, tok token.Token) {
 		return
 	}
 	a.add(key, a.eval(rhs))
-	if v, ok := key.(*types.Var); ok && isString(v.Type()) {
+	if v, ok := key.(*types.Var); ok {
 		if tok == token.ASSIGN || tok == token.DEFINE {
-			a.addStr(v, rhs, a.info)
+			a.addVal(v, rhs, a.info)
 		} else {
-			a.addStr(v, lhs, nil) // x += ...: not a single known value
+			a.addVal(v, lhs, nil) // x += ...: not a single known value
 		}
 	}
 }
@@ -376,10 +402,12 @@ func (a *analyzer) bindFields(lit *ast.CompositeLit) {
 			if id, ok := kv.Key.(*ast.Ident); ok {
 				if v, ok := a.info.Uses[id].(*types.Var); ok {
 					a.add(v, a.eval(kv.Value))
+					a.addVal(v, kv.Value, a.info)
 				}
 			}
 		} else if i < st.NumFields() {
 			a.add(st.Field(i), a.eval(el))
+			a.addVal(st.Field(i), el, a.info)
 		}
 	}
 }
@@ -393,23 +421,44 @@ func (a *analyzer) bindCall(call *ast.CallExpr) {
 			return
 		}
 	}
-	fn := typeutil.StaticCallee(a.info, call)
-	if fn == nil {
-		return
+	for _, fn := range a.targets(call) {
+		sig := fn.Signature()
+		if sig.Recv() != nil {
+			if sel, ok := unparen(call.Fun).(*ast.SelectorExpr); ok {
+				if s := a.info.Selections[sel]; s != nil && s.Kind() == types.MethodVal {
+					a.add(sig.Recv(), a.eval(sel.X))
+				}
+			}
+		}
+		a.bindArgs(sig, call.Args, call.Ellipsis.IsValid())
 	}
-	fn = fn.Origin()
-	if _, ok := a.prog.PkgDir(pkgPath(fn)); !ok {
-		return
-	}
-	sig := fn.Signature()
-	if sig.Recv() != nil {
-		if sel, ok := unparen(call.Fun).(*ast.SelectorExpr); ok {
-			if s := a.info.Selections[sel]; s != nil && s.Kind() == types.MethodVal {
-				a.add(sig.Recv(), a.eval(sel.X))
+	if _, ok := a.objOf(call.Fun).(*types.Var); ok { // a call of a function value
+		for _, params := range a.funcParams(call.Fun, 0) {
+			for i, arg := range call.Args {
+				if i < len(params) && params[i] != nil {
+					a.add(params[i], a.eval(arg))
+					a.addVal(params[i], arg, a.info)
+				}
 			}
 		}
 	}
-	a.bindArgs(sig, call.Args, call.Ellipsis.IsValid())
+}
+
+// targets returns the module functions a call may run: its static callee, or every module
+// implementation of the interface method it calls.
+func (a *analyzer) targets(call *ast.CallExpr) []*types.Func {
+	if fn := typeutil.StaticCallee(a.info, call); fn != nil {
+		fn = fn.Origin()
+		if a.decls[fn] == nil {
+			return nil
+		}
+		return []*types.Func{fn}
+	}
+	fn := a.callee(call)
+	if fn == nil || fn.Signature().Recv() == nil {
+		return nil
+	}
+	return a.implementations(fn)
 }
 
 func (a *analyzer) bindArgs(sig *types.Signature, args []ast.Expr, ellipsis bool) {
@@ -427,35 +476,110 @@ func (a *analyzer) bindArgs(sig *types.Signature, args []ast.Expr, ellipsis bool
 		}
 		p := sig.Params().At(j)
 		a.add(p, a.eval(arg))
-		if isString(p.Type()) {
-			a.addStr(p, arg, a.info)
+		if j == n-1 && sig.Variadic() && !ellipsis {
+			a.addVal(p, arg, nil) // one element of a slice: not the parameter's value
+		} else {
+			a.addVal(p, arg, a.info)
 		}
 	}
 }
 
-// bindCallback binds routers to the first parameter of a function value (a function literal,
-// a function or a method value).
+// bindCallback binds routers to the first parameter of every function a function-valued
+// expression may be (a function literal, a function or method value, a variable holding one).
 func (a *analyzer) bindCallback(e ast.Expr, set map[*object]bool) {
-	var sig *types.Signature
+	for _, params := range a.funcParams(e, 0) {
+		if len(params) > 0 {
+			a.add(params[0], set)
+		}
+	}
+}
+
+// funcParams returns the parameter lists of the functions a function-valued expression may be.
+func (a *analyzer) funcParams(e ast.Expr, depth int) [][]*types.Var {
+	if e == nil || depth > 4 {
+		return nil
+	}
 	switch e := unparen(e).(type) {
 	case *ast.FuncLit:
-		if tv, ok := a.info.Types[e]; ok {
-			sig, _ = tv.Type.(*types.Signature)
-		}
-		if e.Type.Params != nil && len(e.Type.Params.List) > 0 && len(e.Type.Params.List[0].Names) > 0 {
-			if v, ok := a.info.Defs[e.Type.Params.List[0].Names[0]].(*types.Var); ok {
-				a.add(v, set)
-				return
+		var params []*types.Var
+		if e.Type.Params != nil {
+			for _, fld := range e.Type.Params.List {
+				for _, name := range fld.Names {
+					v, _ := a.info.Defs[name].(*types.Var)
+					params = append(params, v)
+				}
 			}
 		}
+		return [][]*types.Var{params}
 	case *ast.Ident, *ast.SelectorExpr:
-		if fn, ok := a.objOf(e).(*types.Func); ok {
-			sig = fn.Origin().Signature()
+		switch o := a.objOf(e).(type) {
+		case *types.Func:
+			sig := o.Origin().Signature()
+			var params []*types.Var
+			for i := 0; i < sig.Params().Len(); i++ {
+				params = append(params, sig.Params().At(i))
+			}
+			return [][]*types.Var{params}
+		case *types.Var:
+			if _, ok := o.Type().Underlying().(*types.Signature); !ok {
+				return nil
+			}
+			var out [][]*types.Var
+			for _, as := range a.sortedVals(o) {
+				if as.info == nil {
+					continue
+				}
+				restore, ok := a.switchTo(as.e.Pos())
+				if ok {
+					out = append(out, a.funcParams(as.e, depth+1)...)
+				}
+				restore()
+			}
+			return out
 		}
 	}
-	if sig != nil && sig.Params().Len() > 0 {
-		a.add(sig.Params().At(0), set)
+	return nil
+}
+
+// sortedVals returns the expressions assigned to v in source order.
+func (a *analyzer) sortedVals(v *types.Var) []assigned {
+	out := make([]assigned, 0, len(a.vals[v]))
+	for _, as := range a.vals[v] {
+		out = append(out, as)
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].e.Pos() < out[j].e.Pos() })
+	return out
+}
+
+// implementations returns the methods of module types that implement the interface method fn
+// (class-hierarchy analysis), in source order.
+func (a *analyzer) implementations(fn *types.Func) []*types.Func {
+	if r, ok := a.impls[fn]; ok {
+		return r
+	}
+	var out []*types.Func
+	if recv := fn.Signature().Recv(); recv != nil {
+		if iface, ok := recv.Type().Underlying().(*types.Interface); ok {
+			for m := range a.decls {
+				if m.Name() != fn.Name() || m.Signature().Recv() == nil {
+					continue
+				}
+				t := m.Signature().Recv().Type()
+				if p, ok := t.(*types.Pointer); ok {
+					t = p.Elem()
+				}
+				if n, ok := t.(*types.Named); !ok || n.TypeParams().Len() > 0 {
+					continue
+				}
+				if types.Implements(t, iface) || types.Implements(types.NewPointer(t), iface) {
+					out = append(out, m)
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Pos() < out[j].Pos() })
+	a.impls[fn] = out
+	return out
 }
 
 // callee returns the function or method a call invokes (an interface method for calls through
@@ -535,11 +659,32 @@ func (a *analyzer) child(router string, site token.Pos, parent *object, prefix s
 	if o := a.objs[k]; o != nil {
 		return o
 	}
+	// A derivation applied to its own result (r = r.With(mw), api = api.PathPrefix(p).Subrouter())
+	// would otherwise create ever deeper routers; the first one stands for all of them.
+	if o := ancestorAt(parent, site, 0); o != nil {
+		return o
+	}
 	a.nextID++
 	o := &object{id: a.nextID, router: router, site: site, parents: []edge{{parent: parent, prefix: prefix}}}
 	a.objs[k] = o
 	a.changed = true
 	return o
+}
+
+// ancestorAt returns o or an ancestor of o created at site, or nil.
+func ancestorAt(o *object, site token.Pos, depth int) *object {
+	if o.site == site && !o.unknown {
+		return o
+	}
+	if depth > 32 {
+		return nil
+	}
+	for _, e := range o.parents {
+		if x := ancestorAt(e.parent, site, depth+1); x != nil {
+			return x
+		}
+	}
+	return nil
 }
 
 func (a *analyzer) children(router string, site token.Pos, parents map[*object]bool, prefix string) map[*object]bool {
@@ -634,9 +779,17 @@ func (a *analyzer) callResult(call *ast.CallExpr, i int) map[*object]bool {
 		}
 		return a.routerValue(r, fn, call)
 	}
-	fn = fn.Origin()
-	if d := a.decls[fn]; d != nil {
-		return a.pts[resultKey{d, i}]
+	var out map[*object]bool
+	for _, t := range a.targets(call) {
+		if d := a.decls[t]; d != nil {
+			set := a.pts[resultKey{d, i}]
+			if len(set) > 0 && out == nil {
+				out = map[*object]bool{}
+			}
+			for o := range set {
+				out[o] = true
+			}
+		}
 	}
-	return nil
+	return out
 }

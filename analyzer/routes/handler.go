@@ -22,9 +22,23 @@ func (a *analyzer) handlerUnit(e ast.Expr, depth int) facts.UnitID {
 		id, _ := a.prog.EnclosingDecl(a.pkg, a.file, x.Pos())
 		return id
 	case *ast.Ident, *ast.SelectorExpr:
-		if fn, ok := a.objOf(x).(*types.Func); ok {
-			id, _ := a.prog.UnitOf(fn)
+		switch o := a.objOf(x).(type) {
+		case *types.Func:
+			id, _ := a.prog.UnitOf(o)
 			return id
+		case *types.Var:
+			// A variable given exactly one value: the handler is that value's.
+			if vals := a.sortedVals(o); len(vals) == 1 && vals[0].info != nil {
+				restore, ok := a.switchTo(vals[0].e.Pos())
+				var id facts.UnitID
+				if ok {
+					id = a.handlerUnit(vals[0].e, depth+1)
+				}
+				restore()
+				if id != "" {
+					return id
+				}
+			}
 		}
 	case *ast.CallExpr:
 		if tv, ok := a.info.Types[x.Fun]; ok && tv.IsType() && len(x.Args) == 1 {

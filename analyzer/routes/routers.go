@@ -193,7 +193,7 @@ func (a *analyzer) routerCall(r string, fn *types.Func, call *ast.CallExpr) {
 			}
 			a.register(call, r, recv, []string{"ANY"}, arg(call, 0), "", arg(call, 1))
 		case "Method", "MethodFunc":
-			a.register(call, r, recv, a.methodArgs(call.Args[:1], false), arg(call, 1), "", arg(call, 2))
+			a.register(call, r, recv, a.methodArgs(firstArg(call), false), arg(call, 1), "", arg(call, 2))
 		default:
 			if m, ok := httpMethods[name]; ok && name != strings.ToUpper(name) {
 				a.register(call, r, recv, []string{m}, arg(call, 0), "", arg(call, 1))
@@ -235,9 +235,9 @@ func (a *analyzer) routerCall(r string, fn *types.Func, call *ast.CallExpr) {
 		case "Any":
 			a.register(call, r, recv, []string{"ANY"}, arg(call, 0), "", handler(1))
 		case "Handle", "Add":
-			a.register(call, r, recv, a.methodArgs(call.Args[:1], false), arg(call, 1), "", handler(2))
+			a.register(call, r, recv, a.methodArgs(firstArg(call), false), arg(call, 1), "", handler(2))
 		case "Match":
-			a.register(call, r, recv, a.methodArgs(call.Args[:1], true), arg(call, 1), "", handler(2))
+			a.register(call, r, recv, a.methodArgs(firstArg(call), true), arg(call, 1), "", handler(2))
 		case "Static", "StaticFS":
 			if r == gin {
 				a.register(call, r, recv, []string{"GET", "HEAD"}, arg(call, 0), "/*filepath", nil)
@@ -502,4 +502,12 @@ func (a *analyzer) markInner() {
 			a.inner[x] = true
 		}
 	})
+}
+
+// firstArg returns the first argument of a call as a slice (empty when there is none).
+func firstArg(call *ast.CallExpr) []ast.Expr {
+	if len(call.Args) == 0 {
+		return nil
+	}
+	return call.Args[:1]
 }

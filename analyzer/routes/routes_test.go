@@ -8,7 +8,10 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/carve-go/carve/analyzer/facts"
 	"github.com/carve-go/carve/analyzer/load"
@@ -80,12 +83,18 @@ func readMarkers(t *testing.T, root string) []marker {
 	return out
 }
 
+var programs sync.Map // dir → *load.Program, shared by the tests (Extract only reads it)
+
 func loadProgram(t *testing.T, dir string) *load.Program {
 	t.Helper()
+	if p, ok := programs.Load(dir); ok {
+		return p.(*load.Program)
+	}
 	prog, err := load.Load(context.Background(), load.Config{Dir: dir})
 	if err != nil {
 		t.Fatalf("load.Load(%s): %v", dir, err)
 	}
+	programs.Store(dir, prog)
 	return prog
 }
 
@@ -115,7 +124,7 @@ func compare(want []marker, got []facts.Route) (missing, extra []string) {
 // TestExtractFixtures compares Extract with the route markers of each router's fixture
 // module, exactly: every marker found, nothing else.
 func TestExtractFixtures(t *testing.T) {
-	for _, name := range []string{"nethttp", "chi", "gorilla", "gin", "echo"} {
+	for _, name := range []string{"nethttp", "chi", "gorilla", "gin", "echo", "broken"} {
 		t.Run(name, func(t *testing.T) {
 			dir := filepath.Join("testdata", name)
 			want := readMarkers(t, dir)
@@ -141,7 +150,7 @@ func TestExtractMonoliths(t *testing.T) {
 	if testing.Short() {
 		t.Skip("integration: loads the fixture monoliths; skipped under -short")
 	}
-	for _, name := range []string{"shop", "ledger"} {
+	for _, name := range []string{"shop", "ledger", "timesale-service"} {
 		t.Run(name, func(t *testing.T) {
 			dir := filepath.Join("..", "..", "testdata", name)
 			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
@@ -167,6 +176,78 @@ func TestExtractMonoliths(t *testing.T) {
 			t.Logf("%s: %d/%d route markers matched (%.1f %%), %d unexpected routes", name, found, len(want), 100*ratio, len(extra))
 			if ratio < 0.98 {
 				t.Errorf("%s: %d/%d route markers matched (%.1f %%), want >= 98 %%", name, found, len(want), 100*ratio)
+			}
+		})
+	}
+}
+
+// TestExtractHandlers checks the handler unit, router name and reasons of chosen routes.
+func TestExtractHandlers(t *testing.T) {
+	type row struct {
+		Key     string // "file:line METHOD path"
+		Handler facts.UnitID
+		Router  string
+	}
+	tests := []struct {
+		fixture string
+		want    []row
+		skipped []string // "file:line" of registrations that must have a Skipped entry
+	}{
+		{"chi", []row{
+			{"internal/web/web.go:39 GET /healthz", "internal/web.health", "chi"},
+			{"internal/orders/orders.go:25 GET /api/orders/", "internal/orders.Handler.List", "chi"},
+			{"internal/web/web.go:44 GET /api/reports/daily", "internal/web.makeReport", "chi"},
+			{"internal/web/web.go:46 DELETE /api/sessions/{id}", "internal/web.getUser", "chi"},
+			{"internal/web/web.go:49 ANY /api/echo", "internal/web.Server.routes", "chi"},
+			{"internal/web/web.go:58 GET /api/users/", "internal/web.listUsers", "chi"},
+			{"internal/web/web.go:54 ANY /static/{*...}", "", "chi"},
+			{"internal/web/web.go:63 GET {?}", "internal/web.health", "chi"},
+		}, []string{"internal/web/web.go:63"}},
+		{"nethttp", []row{
+			{"web/web.go:24 GET /items/{id}", "web.get", "net/http"},
+			{"web/web.go:26 ANY /orders/", "web.ordersHandler.ServeHTTP", "net/http"},
+			{"web/web.go:31 GET /api/users", "web.list", "net/http"},
+			{"web/web.go:37 ANY /default", "web.Mux", "net/http"},
+		}, nil},
+		{"gorilla", []row{
+			{"api/api.go:27 PUT /api/v1/items", "api.Handler.create", "gorilla/mux"},
+			{"api/api.go:31 ANY /files/", "api.fileHandler.ServeHTTP", "gorilla/mux"},
+			{"api/api.go:41 POST /api/v1/admin/x", "api.Handler.create", "gorilla/mux"},
+		}, nil},
+		{"gin", []row{
+			{"server/server.go:21 GET /ping", "server.New", "gin"},
+			{"server/server.go:25 GET /api/v1/products/{id}", "server.handler.get", "gin"},
+		}, nil},
+		{"echo", []row{
+			{"app/app.go:27 GET /api/users/{id}", "app.Handlers.Get", "echo"},
+		}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.fixture, func(t *testing.T) {
+			got, skipped := routes.Extract(loadProgram(t, filepath.Join("testdata", tt.fixture)))
+			byKey := map[string]facts.Route{}
+			for _, r := range got {
+				byKey[fmt.Sprintf("%s %s %s", r.Pos, r.Method, r.Path)] = r
+			}
+			for _, w := range tt.want {
+				r, ok := byKey[w.Key]
+				if !ok {
+					t.Errorf("route %s not found", w.Key)
+					continue
+				}
+				if diff := cmp.Diff(w, row{w.Key, r.Handler, r.Router}); diff != "" {
+					t.Errorf("route %s mismatch (-want +got):\n%s", w.Key, diff)
+				}
+			}
+			var gotSkipped []string
+			for _, s := range skipped {
+				if s.Reason == "" {
+					t.Errorf("skipped %s has no reason", s.What)
+				}
+				gotSkipped = append(gotSkipped, s.What)
+			}
+			if diff := cmp.Diff(tt.skipped, gotSkipped); diff != "" {
+				t.Errorf("skipped mismatch (-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -11,6 +11,9 @@ import (
 // maxStrDepth bounds how far str follows variables and parameters.
 const maxStrDepth = 8
 
+// maxVals bounds the assignments of one variable str and handlerUnit look at.
+const maxVals = 16
+
 // str returns the value of a string expression: a constant, a concatenation, fmt.Sprintf with
 // a constant format, or a variable or parameter that is only ever given one known value. Parts
 // that are not known are written as Unknown and known is false.
@@ -63,8 +66,8 @@ func (a *analyzer) str(info *types.Info, e ast.Expr, depth int) (s string, known
 // varStr returns the value of a string variable or parameter assigned exactly one known value
 // (several assignments of the same value count as one).
 func (a *analyzer) varStr(v *types.Var, depth int) (string, bool) {
-	vals := a.strs[v]
-	if len(vals) == 0 {
+	vals := a.vals[v]
+	if len(vals) == 0 || len(vals) > maxVals {
 		return Unknown, false
 	}
 	val, set := "", false
