@@ -196,15 +196,19 @@ func lex(s string) []token {
 
 // rewritePlaceholders rewrites bind parameters to the form the target
 // grammar accepts: for Postgres `?` and `:name` become `$n` (the same name
-// gets the same number); for MySQL `$n` becomes `?`. String literals,
-// comments and `::` casts are left alone.
+// gets the same number; `?` is left alone when the statement already uses
+// `$n`, since it is then the jsonb operator); for MySQL `$n` becomes `?`.
+// String literals, quoted identifiers, comments and `::` casts are left
+// alone.
 func rewritePlaceholders(s string, d Dialect) string {
 	toks := lex(s)
 	var b strings.Builder
 	prev := 0
 	n := 0
+	hasDollar := false
 	for _, t := range toks {
 		if t.Kind == tParam && t.Val[0] == '$' {
+			hasDollar = true
 			if k := atoiSafe(t.Val[1:]); k > n {
 				n = k
 			}
@@ -218,7 +222,8 @@ func rewritePlaceholders(s string, d Dialect) string {
 		}
 		var repl string
 		switch {
-		case d == Postgres && t.Val == "?":
+		case d == Postgres && t.Val == "?" && !hasDollar:
+			// With $n parameters present, ? is the jsonb "key exists" operator.
 			n++
 			repl = "$" + itoa(n)
 		case d == Postgres && t.Val[0] == ':':

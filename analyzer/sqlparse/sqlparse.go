@@ -94,7 +94,8 @@ type Statement struct {
 
 // Parse reads one SQL statement (or a few separated by ';') written for
 // dialect d and returns its table facts. Bind parameters in any common form
-// (?, $1, :name) are accepted in both dialects. Parse never panics.
+// (?, $1, :name) are accepted in both dialects. A dialect other than MySQL
+// is treated as Postgres. Parse never panics.
 func Parse(sql string, d Dialect) Statement {
 	if len(sql) > MaxStatementSize {
 		return Statement{Kind: "other", Status: Unresolved, Reason: fmt.Sprintf("statement too large (%d bytes, limit %d)", len(sql), MaxStatementSize)}
