@@ -115,21 +115,24 @@ func (p *Proxy) watchFile(ctx context.Context) {
 	}
 }
 
-// WatchSignals reloads the config file on SIGHUP until ctx is done.
+// WatchSignals reloads the config file on SIGHUP until ctx is done. The signal handler is
+// installed before WatchSignals returns; the goroutine it starts stops when ctx is done.
 func (p *Proxy) WatchSignals(ctx context.Context) {
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, syscall.SIGHUP)
-	defer signal.Stop(ch)
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ch:
-			p.mu.Lock()
-			p.reloadFileLocked("sighup")
-			p.mu.Unlock()
+	go func() {
+		defer signal.Stop(ch)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-ch:
+				p.mu.Lock()
+				p.reloadFileLocked("sighup")
+				p.mu.Unlock()
+			}
 		}
-	}
+	}()
 }
 
 func fileState(path string) (time.Time, [32]byte, error) {

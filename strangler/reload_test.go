@@ -1,0 +1,209 @@
+package strangler
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestReloadUnderLoad swaps the route table 100 times while clients hammer the proxy: no 5xx,
+// no transport error (dropped connection).
+func TestReloadUnderLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("integration test: skipped under -short")
+	}
+	mono, svc := twoBackends(t)
+	base := cfgYAML(mono.URL, svc.URL, "  - {name: sale, match: {path_prefix: /api/sale}, service: timesale, stage: canary, weight: %d}\n")
+	cfgs := make([]*Config, 2)
+	for i, w := range []int{0, 100} {
+		c, err := Parse("reload.yaml", []byte(fmt.Sprintf(base, w)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfgs[i] = c
+	}
+	p := startProxyConfig(t, cfgs[0], Options{Logger: discardLogger()})
+	var stop atomic.Bool
+	var ok, bad, errs atomic.Int64
+	var wg sync.WaitGroup
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !stop.Load() {
+				resp, err := client.Get(p.url + "/api/sale/1")
+				if err != nil {
+					errs.Add(1)
+					continue
+				}
+				resp.Body.Close()
+				if resp.StatusCode >= 500 {
+					bad.Add(1)
+				} else {
+					ok.Add(1)
+				}
+			}
+		}()
+	}
+	for i := 0; i < 100; i++ {
+		if err := p.Reload(cfgs[i%2]); err != nil {
+			t.Fatalf("reload %d: %v", i, err)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	// A bad config is rejected and the old one keeps serving.
+	badCfg := *cfgs[0]
+	badCfg.Routes = []Route{{Name: "x", Service: "nope", Stage: StageFull}}
+	if err := p.Reload(&badCfg); err == nil {
+		t.Errorf("Reload of an invalid config succeeded")
+	}
+	stop.Store(true)
+	wg.Wait()
+	if bad.Load() != 0 || errs.Load() != 0 || ok.Load() < 100 {
+		t.Errorf("under 100 reloads: %d ok, %d 5xx, %d transport errors; want no 5xx and no errors", ok.Load(), bad.Load(), errs.Load())
+	}
+	if mono.hits.Load() == 0 || svc.hits.Load() == 0 {
+		t.Errorf("both variants should have served: monolith %d, service %d", mono.hits.Load(), svc.hits.Load())
+	}
+}
+
+func TestReloadFile(t *testing.T) {
+	mono, svc := twoBackends(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "strangler.yaml")
+	write := func(stage string) {
+		y := cfgYAML(mono.URL, svc.URL, "  - {name: sale, match: {path_prefix: /api/sale}, service: timesale, stage: "+stage+"}\n") + "reload: {interval: 20ms}\n"
+		if err := os.WriteFile(path, []byte(y), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("shadow")
+	cfg, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := startProxyConfig(t, cfg, Options{Logger: discardLogger(), ConfigPath: path, Getenv: func(string) string { return "s3cret" }})
+	waitFor := func(want string) {
+		t.Helper()
+		deadline := time.Now().Add(3 * time.Second)
+		for time.Now().Before(deadline) {
+			if _, by, _ := get(t, p.url+"/api/sale/1"); by == want {
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		t.Fatalf("route never switched to %s", want)
+	}
+	waitFor("monolith")
+	write("full") // file watch
+	waitFor("timesale")
+	// A broken file is rejected; the old config keeps serving.
+	os.WriteFile(path, []byte("version: 1\nroutes: [\n"), 0o644)
+	time.Sleep(100 * time.Millisecond)
+	if _, by, _ := get(t, p.url+"/api/sale/1"); by != "timesale" {
+		t.Errorf("after a broken file the route answered from %q, want timesale", by)
+	}
+	req, _ := http.NewRequest(http.MethodPost, p.admin+"/reload", nil)
+	req.Header.Set("Authorization", "Bearer s3cret")
+	resp, err := testClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 400 {
+		t.Errorf("POST /reload of a broken file = %d, want 400", resp.StatusCode)
+	}
+
+}
+
+// TestDrain: cancelling Serve's context lets in-flight requests finish.
+func TestDrain(t *testing.T) {
+	mono, svc := twoBackends(t)
+	mono.delay.Store(int64(300 * time.Millisecond))
+	cfg, err := Parse("t.yaml", []byte(cfgYAML(mono.URL, svc.URL, "  - {name: sale, match: {path_prefix: /api/sale}, service: timesale, stage: full}\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := New(cfg, Options{Logger: discardLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- p.Serve(ctx, ln, nil) }()
+	url := "http://" + ln.Addr().String()
+	results := make(chan string, 4)
+	for i := 0; i < 4; i++ {
+		go func() {
+			resp, err := http.Get(url + "/slow")
+			if err != nil {
+				results <- err.Error()
+				return
+			}
+			resp.Body.Close()
+			results <- resp.Status
+		}()
+	}
+	time.Sleep(100 * time.Millisecond) // requests are in flight at the monolith
+	cancel()
+	for i := 0; i < 4; i++ {
+		if r := <-results; !strings.HasPrefix(r, "200") {
+			t.Errorf("in-flight request during drain: %s, want 200", r)
+		}
+	}
+	if err := <-done; err != nil {
+		t.Errorf("Serve = %v, want nil after drain", err)
+	}
+	if _, err := http.Get(url + "/x"); err == nil {
+		t.Errorf("listener still accepting after drain")
+	}
+}
+
+// TestSIGHUP: with the file watch disabled, only the signal can trigger the reload.
+func TestSIGHUP(t *testing.T) {
+	mono, svc := twoBackends(t)
+	path := filepath.Join(t.TempDir(), "strangler.yaml")
+	write := func(stage string) {
+		y := cfgYAML(mono.URL, svc.URL, "  - {name: sale, match: {path_prefix: /api/sale}, service: timesale, stage: "+stage+"}\n") + "reload: {interval: -1s}\n"
+		if err := os.WriteFile(path, []byte(y), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("full")
+	cfg, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := startProxyConfig(t, cfg, Options{Logger: discardLogger(), ConfigPath: path})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	p.WatchSignals(ctx)
+	write("shadow")
+	time.Sleep(50 * time.Millisecond)
+	if _, by, _ := get(t, p.url+"/api/sale/1"); by != "timesale" {
+		t.Fatalf("config changed without a signal (watch is disabled): %s", by)
+	}
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for time.Now().Before(deadline) {
+		if _, by, _ := get(t, p.url+"/api/sale/1"); by == "monolith" {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatal("SIGHUP did not reload the config")
+}
