@@ -378,10 +378,11 @@ func findings(m *model, a *assignment, allow allowFunc) []Finding {
 		}
 		reads := map[int][]string{}
 		writes := map[int][]string{}
-		for _, t := range s.Tables {
+		via := map[int][]string{} // owner → routines reaching its tables
+		touch := func(t facts.TableAccess, routine string) {
 			o := owner(t.Name)
 			if o == su || o < 0 {
-				continue
+				return
 			}
 			tn := normTable(t.Name)
 			if t.Access.IsWrite() {
@@ -389,15 +390,32 @@ func findings(m *model, a *assignment, allow allowFunc) []Finding {
 			} else {
 				reads[o] = append(reads[o], tn)
 			}
+			if routine != "" {
+				via[o] = append(via[o], routine)
+			}
+		}
+		for _, t := range s.Tables {
+			touch(t, "")
+		}
+		for _, c := range s.Calls {
+			if r, ok := m.routines[normTable(c)]; ok {
+				for _, t := range r.Tables {
+					touch(t, r.Name)
+				}
+			}
 		}
 		for o := 0; o < len(a.names); o++ {
+			through := ""
+			if v := uniqSorted(via[o]); len(v) > 0 {
+				through = " through " + strings.Join(v, ", ")
+			}
 			if ts := uniqSorted(writes[o]); len(writes[o]) > 0 {
 				emit(Finding{Kind: ForeignWrite, Pos: s.Pos, From: name(su), To: name(o), FromUnit: s.Unit, Tables: ts,
-					Detail: fmt.Sprintf("%s writes %s owned by %s", s.Unit, strings.Join(ts, ", "), name(o))})
+					Detail: fmt.Sprintf("%s writes %s owned by %s%s", s.Unit, strings.Join(ts, ", "), name(o), through)})
 			}
 			if ts := uniqSorted(reads[o]); len(reads[o]) > 0 {
 				emit(Finding{Kind: ForeignRead, Pos: s.Pos, From: name(su), To: name(o), FromUnit: s.Unit, Tables: ts,
-					Detail: fmt.Sprintf("%s reads %s owned by %s", s.Unit, strings.Join(ts, ", "), name(o))})
+					Detail: fmt.Sprintf("%s reads %s owned by %s%s", s.Unit, strings.Join(ts, ", "), name(o), through)})
 			}
 		}
 		// Joins across owners.
@@ -435,7 +453,19 @@ func findings(m *model, a *assignment, allow allowFunc) []Finding {
 			Detail: fmt.Sprintf("%s(%s) references %s of %s", normTable(fk.Table), strings.Join(fk.Columns, ", "), normTable(fk.RefTable), name(ob))})
 	}
 
-	// Transactions writing several services' tables.
+	// Transactions writing several services' tables (also through the stored routines their
+	// statements call).
+	txCalls := map[string][]facts.TableAccess{}
+	for _, s := range m.f.SQL {
+		if s.Tx == "" {
+			continue
+		}
+		for _, c := range s.Calls {
+			if r, ok := m.routines[normTable(c)]; ok {
+				txCalls[s.Tx] = append(txCalls[s.Tx], r.Tables...)
+			}
+		}
+	}
 	for _, tx := range m.f.Transactions {
 		u, ok := m.idx[tx.Unit]
 		su := -1
@@ -444,7 +474,7 @@ func findings(m *model, a *assignment, allow allowFunc) []Finding {
 		}
 		owners := map[int]bool{}
 		var ts []string
-		for _, t := range tx.Tables {
+		for _, t := range append(append([]facts.TableAccess(nil), tx.Tables...), txCalls[tx.ID]...) {
 			if !t.Access.IsWrite() {
 				continue
 			}
