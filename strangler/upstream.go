@@ -310,10 +310,13 @@ func (pl *pool) pick(avoid *instance) *instance {
 		return insts[0]
 	}
 	now := time.Now().UnixNano()
+	start := pl.rr.Add(1)
 	if pl.balance == balanceLeastRequests {
+		// Fewest in-flight requests; ties broken by rotation.
 		var best *instance
 		for _, pass := range [2]bool{true, false} {
-			for _, in := range insts {
+			for i := 0; i < n; i++ {
+				in := insts[(start+uint64(i))%uint64(n)]
 				if in == avoid || (pass && !in.available(now)) {
 					continue
 				}
@@ -327,7 +330,6 @@ func (pl *pool) pick(avoid *instance) *instance {
 		}
 		return avoid
 	}
-	start := pl.rr.Add(1)
 	for _, pass := range [2]bool{true, false} {
 		for i := 0; i < n; i++ {
 			in := insts[(start+uint64(i))%uint64(n)]
