@@ -278,3 +278,28 @@ func TestRewritePlaceholders(t *testing.T) {
 		}
 	}
 }
+
+// Parse is documented as safe for concurrent use.
+func TestParseConcurrent(t *testing.T) {
+	want := make([]Statement, len(parseCases))
+	for i, tc := range parseCases {
+		want[i] = Parse(tc.sql, tc.d)
+	}
+	errc := make(chan string, 4)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for i, tc := range parseCases {
+				if got := Parse(tc.sql, tc.d); !cmp.Equal(want[i], got) {
+					errc <- tc.name
+					return
+				}
+			}
+			errc <- ""
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if name := <-errc; name != "" {
+			t.Errorf("concurrent Parse of %q differs from the sequential result", name)
+		}
+	}
+}

@@ -203,3 +203,69 @@ func TestSplitNamed(t *testing.T) {
 		t.Errorf("SplitNamed mismatch (-want +got):\n%s", diff)
 	}
 }
+
+// pg_dump and mysqldump write schema files in their own style.
+func TestParseSchemaDumps(t *testing.T) {
+	pgDump := `SET statement_timeout = 0;
+SELECT pg_catalog.set_config('search_path', '', false);
+CREATE FUNCTION public.audit_order() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $_$
+BEGIN
+  INSERT INTO public.audit (what) VALUES ('order ' || NEW.id);
+  RETURN NEW;
+END
+$_$;
+CREATE TABLE public.users (
+    id bigint NOT NULL
+);
+CREATE TABLE public.orders (
+    id bigint NOT NULL,
+    user_id bigint
+);
+ALTER TABLE ONLY public.users
+    ADD CONSTRAINT users_pkey PRIMARY KEY (id);
+ALTER TABLE ONLY public.orders
+    ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
+`
+	got, errs := ParseSchema(pgDump, Postgres)
+	if len(errs) > 0 {
+		t.Fatalf("ParseSchema(pg_dump) errors: %v", errs)
+	}
+	wantFK := []ForeignKey{{Table: "orders", Columns: []string{"user_id"}, RefTable: "users", RefColumns: []string{"id"}, Line: 21}}
+	if diff := cmp.Diff(wantFK, got.ForeignKeys); diff != "" {
+		t.Errorf("pg_dump foreign keys mismatch (-want +got):\n%s", diff)
+	}
+	if len(got.Tables) != 2 || cmp.Diff([]string{"id"}, got.Tables[0].PrimaryKey) != "" {
+		t.Errorf("pg_dump tables = %+v, want users with PK id and orders", got.Tables)
+	}
+	wantR := []Routine{{Name: "audit_order", Kind: "function", Line: 3, Tables: ta("audit:insert")}}
+	if diff := cmp.Diff(wantR, got.Routines); diff != "" {
+		t.Errorf("pg_dump routines mismatch (-want +got):\n%s", diff)
+	}
+
+	myDump := "/*!40101 SET @OLD_CHARACTER_SET_CLIENT=@@CHARACTER_SET_CLIENT */;\n" + // 1
+		"DROP TABLE IF EXISTS `orders`;\n" + // 2
+		"/*!40101 SET @saved_cs_client     = @@character_set_client */;\n" + // 3
+		"CREATE TABLE `orders` (\n" + // 4
+		"  `id` int(11) NOT NULL AUTO_INCREMENT,\n" + // 5
+		"  `user_id` int(11) DEFAULT NULL,\n" + // 6
+		"  PRIMARY KEY (`id`),\n" + // 7
+		"  KEY `fk_user` (`user_id`),\n" + // 8
+		"  CONSTRAINT `fk_user` FOREIGN KEY (`user_id`) REFERENCES `users` (`id`)\n" + // 9
+		") ENGINE=InnoDB AUTO_INCREMENT=3 DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;\n" + // 10
+		"LOCK TABLES `orders` WRITE;\n" + // 11
+		"INSERT INTO `orders` VALUES (1,1),(2,1);\n" + // 12
+		"UNLOCK TABLES;\n" // 13
+	got, errs = ParseSchema(myDump, MySQL)
+	if len(errs) > 0 {
+		t.Fatalf("ParseSchema(mysqldump) errors: %v", errs)
+	}
+	want := Schema{
+		Tables:      []Table{{Name: "orders", Line: 4, PrimaryKey: []string{"id"}, Columns: []Column{{"id", "int(11)"}, {"user_id", "int(11)"}}}},
+		ForeignKeys: []ForeignKey{{Table: "orders", Columns: []string{"user_id"}, RefTable: "users", RefColumns: []string{"id"}, Line: 9}},
+	}
+	if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("ParseSchema(mysqldump) mismatch (-want +got):\n%s", diff)
+	}
+}

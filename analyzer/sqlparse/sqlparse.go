@@ -118,7 +118,11 @@ func Parse(sql string, d Dialect) Statement {
 			st := f.finish(d)
 			return withHoles(st, sql)
 		}
-		errs = append(errs, fmt.Sprintf("%s: %v", dd, err))
+		msg := strings.Join(strings.Fields(err.Error()), " ")
+		if len(msg) > 200 {
+			msg = strings.ToValidUTF8(msg[:200], "") + "..."
+		}
+		errs = append(errs, fmt.Sprintf("%s: %s", dd, msg))
 	}
 	f := recoverTokens(sql)
 	st := f.finish(d)
