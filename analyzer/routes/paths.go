@@ -135,7 +135,7 @@ func stripRegex(p string) string {
 			break
 		}
 		inner := p[i+1 : j]
-		if k := strings.IndexByte(inner, ':'); k >= 0 {
+		if k := strings.IndexByte(inner, ':'); k >= 0 && !strings.ContainsAny(inner[:k], "{}") {
 			inner = inner[:k]
 		}
 		b.WriteString("{" + inner + "}")

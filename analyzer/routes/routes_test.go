@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -160,7 +161,10 @@ func TestExtractMonoliths(t *testing.T) {
 			if len(want) == 0 {
 				t.Skipf("fixture %s has no route markers yet", dir)
 			}
-			got, skipped := routes.Extract(loadProgram(t, dir))
+			prog := loadProgram(t, dir)
+			start := time.Now()
+			got, skipped := routes.Extract(prog)
+			t.Logf("Extract(%s): %d routes in %v", name, len(got), time.Since(start).Round(time.Millisecond))
 			missing, extra := compare(want, got)
 			for _, m := range missing {
 				t.Logf("missing route %s", m)
