@@ -23,12 +23,14 @@ type ForeignKey struct {
 	Line       int      // line of the REFERENCES keyword
 }
 
-// Table is a table or view declared in a schema file.
+// Table is a table or view declared in a schema file. ALTER TABLE ... ADD
+// COLUMN on a table the file does not create gives a Table holding only the
+// added columns, at the ALTER line; callers merge declarations of one table.
 type Table struct {
 	Name       string
 	Columns    []Column
 	PrimaryKey []string
-	Line       int // line of the CREATE keyword
+	Line       int // line of the CREATE (or ALTER) keyword
 }
 
 // Routine is a stored function, procedure or trigger and the tables its
@@ -234,7 +236,7 @@ func schemaStmt(s *Schema, c Chunk, d Dialect) error {
 		if n == "" {
 			return fmt.Errorf("alter table: missing table name")
 		}
-		return alterTable(s, r, d, n)
+		return alterTable(s, r, d, n, startLine)
 	}
 	return nil
 }
@@ -391,7 +393,10 @@ func tableElement(s *Schema, r *ddlReader, d Dialect, t *Table) error {
 	return nil
 }
 
-func alterTable(s *Schema, r *ddlReader, d Dialect, table string) error {
+// alterTable reads the ADD actions of ALTER TABLE. Columns added to a table
+// this file does not create are reported as a Table entry at the ALTER line
+// (callers merge declarations of the same table across files).
+func alterTable(s *Schema, r *ddlReader, d Dialect, table string, line int) error {
 	for r.i < len(r.toks) {
 		if !r.accept("add") {
 			// skip this action
@@ -424,9 +429,14 @@ func alterTable(s *Schema, r *ddlReader, d Dialect, table string) error {
 		if idx >= 0 {
 			t = s.Tables[idx]
 		}
+		before := len(t.Columns)
 		err := tableElement(s, r, d, &t)
-		if idx >= 0 {
+		switch {
+		case idx >= 0:
 			s.Tables[idx] = t
+		case len(t.Columns) > before || len(t.PrimaryKey) > 0:
+			t.Line = line
+			s.Tables = append(s.Tables, t)
 		}
 		if err != nil {
 			return fmt.Errorf("alter table %q: %v", table, err)

@@ -236,7 +236,7 @@ ALTER TABLE ONLY public.orders
 	if diff := cmp.Diff(wantFK, got.ForeignKeys); diff != "" {
 		t.Errorf("pg_dump foreign keys mismatch (-want +got):\n%s", diff)
 	}
-	if len(got.Tables) != 2 || cmp.Diff([]string{"id"}, got.Tables[0].PrimaryKey) != "" {
+	if len(got.Tables) != 2 || cmp.Diff([]string{"id"}, got.Tables[0].PrimaryKey) != "" || got.Tables[0].Name != "users" {
 		t.Errorf("pg_dump tables = %+v, want users with PK id and orders", got.Tables)
 	}
 	wantR := []Routine{{Name: "audit_order", Kind: "function", Line: 3, Tables: ta("audit:insert")}}
@@ -267,5 +267,20 @@ ALTER TABLE ONLY public.orders
 	}
 	if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("ParseSchema(mysqldump) mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestParseSchemaAlterOtherFile(t *testing.T) {
+	src := "-- +goose Up\nALTER TABLE orders ADD COLUMN coupon_id BIGINT REFERENCES coupons(id);\n-- +goose Down\nALTER TABLE orders DROP COLUMN coupon_id;\n"
+	got, errs := ParseSchema(src, Postgres)
+	if len(errs) > 0 {
+		t.Fatalf("ParseSchema errors: %v", errs)
+	}
+	want := Schema{
+		Tables:      []Table{{Name: "orders", Line: 2, Columns: []Column{{"coupon_id", "bigint"}}}},
+		ForeignKeys: []ForeignKey{{Table: "orders", Columns: []string{"coupon_id"}, RefTable: "coupons", RefColumns: []string{"id"}, Line: 2}},
+	}
+	if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("ParseSchema mismatch (-want +got):\n%s", diff)
 	}
 }
