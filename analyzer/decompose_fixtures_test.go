@@ -1,23 +1,40 @@
 package analyzer
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/carve-go/carve/analyzer/decompose"
+	"github.com/carve-go/carve/analyzer/facts"
 	"github.com/carve-go/carve/analyzer/spec"
 )
 
-// analyzeFixture analyses one fixture module (testdata/<name>). With CARVE_DUMP_FACTS=<dir>
-// it also writes the fact base to <dir>/<name>.facts.json (for tuning the decomposition
-// without reloading the module).
+var (
+	fixtureMu      sync.Mutex
+	fixtureResults = map[string]*Result{}
+)
+
+// analyzeFixture analyses one fixture module (testdata/<name>) once per test binary. With
+// CARVE_DUMP_FACTS=<dir> it also writes the fact base to <dir>/<name>.facts.json (for tuning
+// the decomposition without reloading the module).
 func analyzeFixture(t *testing.T, name string) *Result {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("integration: analyses a fixture module; skipped with -short")
+	}
+	fixtureMu.Lock()
+	defer fixtureMu.Unlock()
+	if res, ok := fixtureResults[name]; ok {
+		return res
 	}
 	dir := filepath.Join("..", "testdata", name)
 	res, err := Analyze(context.Background(), Options{Dir: dir})
@@ -26,20 +43,29 @@ func analyzeFixture(t *testing.T, name string) *Result {
 	}
 	if p := os.Getenv("CARVE_DUMP_FACTS"); p != "" {
 		b, _ := json.Marshal(res.Facts)
-		os.WriteFile(filepath.Join(p, name+".facts.json"), b, 0o644)
+		if err := os.WriteFile(filepath.Join(p, name+".facts.json"), b, 0o644); err != nil {
+			t.Logf("dump facts: %v", err)
+		}
 	}
+	fixtureResults[name] = res
 	return res
 }
 
+func fixtureTruth(t *testing.T, name string) *spec.Spec {
+	t.Helper()
+	truth, err := spec.Load(filepath.Join("..", "testdata", name, "truth.carve.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return truth
+}
+
+// TestDecomposeFixtures scores carve's proposal on each fixture against its hand-written truth.
 func TestDecomposeFixtures(t *testing.T) {
 	for _, name := range []string{"shop", "ledger"} {
 		t.Run(name, func(t *testing.T) {
 			res := analyzeFixture(t, name)
-			truth, err := spec.Load(filepath.Join("..", "testdata", name, "truth.carve.yaml"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			sc := decompose.Score(&res.Facts, res.Proposal, truth)
+			sc := decompose.Score(&res.Facts, res.Proposal, fixtureTruth(t, name))
 			t.Logf("%s: MoJoFM %.1f%%, ARI %.3f, owner accuracy %.1f%% (%d units, %d tables, %d services)",
 				name, sc.MoJoFM, sc.ARI, sc.OwnerAccuracy, sc.Units, sc.Tables, len(res.Proposal.Services))
 			if sc.MoJoFM < 85 {
@@ -48,6 +74,221 @@ func TestDecomposeFixtures(t *testing.T) {
 			if sc.OwnerAccuracy < 90 {
 				t.Errorf("%s: owner accuracy = %.1f%%, want ≥ 90%%", name, sc.OwnerAccuracy)
 			}
+			// The truth evaluated as a carve.yaml scores itself perfectly.
+			ev, err := decompose.Evaluate(&res.Facts, fixtureTruth(t, name))
+			if err != nil {
+				t.Fatalf("Evaluate(truth): %v", err)
+			}
+			if sc := decompose.Score(&res.Facts, ev, fixtureTruth(t, name)); sc.MoJoFM != 100 || sc.OwnerAccuracy != 100 || sc.ARI != 1 {
+				t.Errorf("Score(Evaluate(truth), truth) = %+v, want 100, 1, 100", sc)
+			}
 		})
+	}
+}
+
+// want is one finding a fixture's TRUTH.md says must be reported.
+type want struct {
+	kind     decompose.FindingKind
+	from, to string
+	unit     string // suffix of FromUnit, or "" (for fk: the referencing table)
+}
+
+func has(fs []decompose.Finding, w want) bool {
+	return slices.ContainsFunc(fs, func(f decompose.Finding) bool {
+		if f.Kind != w.kind || f.From != w.from || f.To != w.to {
+			return false
+		}
+		switch {
+		case w.unit == "":
+			return true
+		case w.kind == decompose.CrossFK:
+			return len(f.Tables) > 0 && f.Tables[0] == w.unit
+		case w.kind == decompose.CrossRoutine:
+			return strings.Contains(f.Detail, " "+w.unit+" ")
+		default:
+			return strings.HasSuffix(string(f.FromUnit), w.unit)
+		}
+	})
+}
+
+// TestFixtureFindings checks the findings of each fixture's truth (evaluated as a carve.yaml)
+// against the findings its TRUTH.md lists, and that the kinds the truth does not have appear
+// nowhere, neither under the truth nor in carve's own proposal.
+func TestFixtureFindings(t *testing.T) {
+	cases := map[string]struct {
+		want   []want
+		absent []want // must not be reported
+		counts map[decompose.FindingKind]int
+	}{
+		"shop": {
+			want: []want{
+				{decompose.ForeignWrite, "payments", "orders", "Store.MarkOrderPaid"},
+				{decompose.ForeignWrite, "payments", "orders", "Store.MarkOrderRefundedTx"},
+				{decompose.ForeignWrite, "reviews", "catalog", "Store.RefreshRatingTx"},
+				{decompose.ForeignWrite, "timesale", "inventory", "Store.ReturnExpiredToInventory"},
+				{decompose.ForeignWrite, "timesale", "inventory", "Store.Reserve"},
+				{decompose.CrossRoutine, "timesale", "inventory", "reserve_sale_item"},
+				{decompose.CrossJoin, "timesale", "catalog", "Store.SaleItems"},
+				{decompose.CrossJoin, "timesale", "inventory", "Store.SaleItems"},
+				{decompose.CrossJoin, "cart", "catalog", "Store.CartLines"},
+				{decompose.CrossJoin, "orders", "catalog", "Store.OrderLines"},
+				{decompose.CrossJoin, "orders", "catalog", "Store.RecentlyBought"},
+				{decompose.CrossJoin, "reviews", "identity", "Store.ReviewsForProduct"},
+				{decompose.CrossJoin, "shipping", "orders", "Store.ShippingLabel"},
+				{decompose.CrossJoin, "shipping", "identity", "Store.ShippingLabel"},
+				{decompose.CrossJoin, "payments", "orders", "Store.PaymentOwner"},
+				{decompose.CrossJoin, "promotions", "orders", "Store.CouponUsageReport"},
+				{decompose.CrossJoin, "inventory", "catalog", "Store.LowStock"},
+				{decompose.CrossJoin, "inventory", "catalog", "Store.PurgeMovements"},
+				{decompose.ForeignRead, "cart", "catalog", "Store.CartLines"},
+				{decompose.CrossTx, "orders", "cart", "Orders.Checkout"},
+				{decompose.CrossTx, "orders", "inventory", "Orders.Checkout"},
+				{decompose.CrossTx, "orders", "payments", "Orders.Checkout"},
+				{decompose.CrossTx, "orders", "promotions", "Orders.Checkout"},
+				{decompose.CrossTx, "payments", "orders", "Payments.Refund"},
+				{decompose.CrossTx, "reviews", "catalog", "Reviews.Write"},
+				{decompose.CrossTx, "timesale", "inventory", "Store.Reserve"},
+				{decompose.CrossTx, "timesale", "inventory", "Store.ReleaseReservation"},
+				{decompose.CrossFK, "orders", "catalog", "order_items"},
+				{decompose.CrossFK, "payments", "orders", "billing.payments"},
+				{decompose.CrossFK, "timesale", "catalog", "sale_items"},
+				{decompose.CrossCall, "catalog", "reviews", ""},
+				{decompose.CrossCall, "orders", "payments", ""},
+				{decompose.CrossCall, "orders", "shipping", ""},
+				{decompose.CrossCall, "orders", "inventory", "Orders.Cancel"},
+				{decompose.CrossCall, "cart", "inventory", "Cart.Add"},
+				{decompose.CrossCall, "catalog", "inventory", "Catalog.Create"},
+			},
+			absent: []want{
+				{decompose.CrossCall, "cart", "catalog", ""},      // allowed
+				{decompose.CrossCall, "shipping", "orders", ""},   // allowed
+				{decompose.CrossCall, "reviews", "orders", ""},    // allowed
+				{decompose.CrossFK, "cart", "cart", "cart_items"}, // inside one service
+			},
+			counts: map[decompose.FindingKind]int{decompose.Unowned: 0},
+		},
+		"ledger": {
+			want: []want{
+				{decompose.CrossJoin, "invoicing", "customers", "Handler.list"},
+				{decompose.CrossJoin, "invoicing", "tax", "Handler.lines"},
+				{decompose.CrossJoin, "journal", "accounts", "entryLines"},
+				{decompose.CrossJoin, "payments", "invoicing", "Handler.get"},
+				{decompose.ForeignRead, "journal", "accounts", "accountIDs"},
+				{decompose.ForeignRead, "tax", "customers", "putExemption"},
+				{decompose.ForeignRead, "payments", "invoicing", "recordPayment"},
+				{decompose.ForeignWrite, "payments", "invoicing", "recordPayment"},
+				{decompose.ForeignWrite, "journal", "reporting", "closePeriod"},
+				{decompose.CrossTx, "payments", "invoicing", "recordPayment"},
+				{decompose.CrossTx, "payments", "journal", "recordPayment"},
+				{decompose.CrossRoutine, "journal", "reporting", "close_period"},
+				{decompose.CrossCall, "accounts", "journal", ""},
+				{decompose.CrossCall, "invoicing", "tax", ""},
+				{decompose.CrossCall, "journal", "accounts", ""},
+				{decompose.CrossCall, "payments", "journal", ""},
+			},
+			absent: []want{
+				{decompose.ForeignRead, "reporting", "journal", ""}, // allowed
+				{decompose.CrossJoin, "reporting", "accounts", ""},  // allowed
+				{decompose.CrossCall, "reporting", "customers", ""}, // allowed
+			},
+			counts: map[decompose.FindingKind]int{decompose.Unowned: 0, decompose.CrossFK: 12, decompose.CrossTx: 2},
+		},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			res := analyzeFixture(t, name)
+			ev, err := decompose.Evaluate(&res.Facts, fixtureTruth(t, name))
+			if err != nil {
+				t.Fatalf("Evaluate(truth): %v", err)
+			}
+			for _, w := range c.want {
+				if !has(ev.Findings, w) {
+					t.Errorf("missing %s %s→%s %s", w.kind, w.from, w.to, w.unit)
+				}
+			}
+			for _, w := range c.absent {
+				if has(ev.Findings, w) {
+					t.Errorf("unexpected %s %s→%s %s", w.kind, w.from, w.to, w.unit)
+				}
+			}
+			got := map[decompose.FindingKind]int{}
+			for _, f := range ev.Findings {
+				got[f.Kind]++
+				if f.Detail == "" || f.Remedy == "" || f.Pos.File == "" {
+					t.Errorf("finding without evidence, detail or remedy: %+v", f)
+				}
+			}
+			for k, n := range c.counts {
+				if got[k] != n {
+					t.Errorf("%s findings = %d, want %d", k, got[k], n)
+				}
+			}
+			// carve's own proposal reports the same kinds as the truth: none the fixture lacks.
+			kinds := func(fs []decompose.Finding) []decompose.FindingKind {
+				var out []decompose.FindingKind
+				for _, f := range fs {
+					if !slices.Contains(out, f.Kind) {
+						out = append(out, f.Kind)
+					}
+				}
+				slices.Sort(out)
+				return out
+			}
+			if diff := cmp.Diff(kinds(ev.Findings), kinds(res.Proposal.Findings)); diff != "" {
+				t.Errorf("finding kinds of the proposal differ from the truth's (-truth +proposal):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestFixtureDeterminism: the same module analysed twice gives byte-identical JSON, and the
+// proposal written as carve.yaml evaluates back to the same assignment.
+func TestFixtureDeterminism(t *testing.T) {
+	res := analyzeFixture(t, "shop")
+	first, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Analyze(context.Background(), Options{Dir: filepath.Join("..", "testdata", "shop")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, _ := json.Marshal(again)
+	if !bytes.Equal(first, second) {
+		t.Errorf("two analyses of shop differ (%d vs %d bytes)", len(first), len(second))
+	}
+	for _, name := range []string{"shop", "ledger"} {
+		res := analyzeFixture(t, name)
+		p1, _ := decompose.Propose(&res.Facts, decompose.Options{Sweep: []int{6, 8, 11}})
+		p2, _ := decompose.Propose(&res.Facts, decompose.Options{Sweep: []int{6, 8, 11}})
+		b1, _ := json.Marshal(p1)
+		b2, _ := json.Marshal(p2)
+		if !bytes.Equal(b1, b2) {
+			t.Errorf("%s: Propose twice gives different JSON", name)
+		}
+		y := decompose.WriteSpec(res.Proposal, &res.Facts)
+		sp, err := spec.Parse("carve.yaml", y)
+		if err != nil {
+			t.Fatalf("%s: spec.Parse(WriteSpec): %v", name, err)
+		}
+		ev, err := decompose.Evaluate(&res.Facts, sp)
+		if err != nil {
+			t.Fatalf("%s: Evaluate(WriteSpec): %v", name, err)
+		}
+		assign := func(p *decompose.Proposal) map[facts.UnitID]string {
+			m := map[facts.UnitID]string{}
+			for _, s := range p.Services {
+				for _, u := range s.Units {
+					m[u] = s.Name
+				}
+			}
+			for _, u := range p.Kernel.Units {
+				m[u] = "(kernel)"
+			}
+			return m
+		}
+		if diff := cmp.Diff(assign(res.Proposal), assign(ev)); diff != "" {
+			t.Errorf("%s: Evaluate(WriteSpec(p)) assigns differently (-proposal +evaluated):\n%s", name, diff)
+		}
 	}
 }
