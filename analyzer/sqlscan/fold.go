@@ -168,7 +168,13 @@ func hole(reason string) value { return value{text: sqlparse.Hole, reason: reaso
 
 func (v value) known() bool { return v.reason == "" && !strings.Contains(v.text, "\x00P") }
 
+// maxFoldSteps bounds the work of folding one query (each sub-expression is a step).
+const maxFoldSteps = 5000
+
 func concat(a, b value) value {
+	if len(a.text)+len(b.text) > sqlparse.MaxStatementSize {
+		return hole("statement too large")
+	}
 	r := a.reason
 	if r == "" {
 		r = b.reason
@@ -179,8 +185,12 @@ func concat(a, b value) value {
 // fold evaluates e to SQL text as far as it is known statically. at is the position of the
 // use (for locals: the assignments before it count).
 func (s *scanner) fold(c *fnCtx, e ast.Expr, depth int) value {
-	if depth > 20 {
-		return hole("expression too deep")
+	if depth == 0 {
+		s.steps = 0
+	}
+	s.steps++
+	if depth > 20 || s.steps > maxFoldSteps {
+		return hole("expression too complex to fold")
 	}
 	if tv, ok := c.info.Types[e]; ok && tv.Value != nil {
 		if tv.Value.Kind() == constant.String {

@@ -146,6 +146,7 @@ type scanner struct {
 	begins   []*begin
 	dialects map[string]facts.Dialect // package path → dialect
 	named    map[string]bool          // names of the queries of named-query files
+	steps    int                      // fold steps of the current query
 	main     facts.Dialect
 }
 
