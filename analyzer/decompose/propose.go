@@ -110,6 +110,7 @@ func fromCommunities(m *model, comm []int, kernel []bool) *Proposal {
 			k = c + 1
 		}
 	}
+	ucomm = refine(m, ucomm, k)
 	names := nameServices(m, ucomm, k)
 	order := make([]int, k)
 	for i := range order {
