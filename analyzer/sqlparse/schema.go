@@ -583,10 +583,31 @@ func bodyStatements(body string) []string {
 }
 
 // stripInto removes a PL/pgSQL or MySQL "INTO var[, var]" target list from a
-// SELECT, which neither grammar accepts.
+// SELECT or from a RETURNING clause, which neither grammar accepts.
 func stripInto(stmt string) string {
 	toks := lex(stmt)
-	if len(toks) == 0 || toks[0].Val != "select" && toks[0].Val != "with" {
+	if len(toks) == 0 {
+		return stmt
+	}
+	if toks[0].Val == "insert" || toks[0].Val == "update" || toks[0].Val == "delete" {
+		// RETURNING ... INTO var[, var]: the targets run to the end.
+		depth, returning := 0, false
+		for _, t := range toks {
+			if t.Kind == tPunct && t.Val == "(" {
+				depth++
+			} else if t.Kind == tPunct && t.Val == ")" {
+				depth--
+			}
+			if depth == 0 && t.Kind == tWord && t.Val == "returning" {
+				returning = true
+			}
+			if returning && depth == 0 && t.Kind == tWord && t.Val == "into" {
+				return stmt[:t.Off]
+			}
+		}
+		return stmt
+	}
+	if toks[0].Val != "select" && toks[0].Val != "with" {
 		return stmt
 	}
 	depth := 0

@@ -284,3 +284,30 @@ func TestParseSchemaAlterOtherFile(t *testing.T) {
 		t.Errorf("ParseSchema mismatch (-want +got):\n%s", diff)
 	}
 }
+
+func TestBodyStatements(t *testing.T) {
+	body := `
+DECLARE v BIGINT;
+BEGIN
+  UPDATE sale_items SET remaining = remaining - 1 WHERE id = p RETURNING product_id INTO v;
+  SELECT count(*) INTO v FROM orders WHERE user_id = p;
+  IF NOT FOUND THEN RETURN NULL; END IF;
+  RETURN QUERY SELECT id FROM users WHERE id = v;
+  INSERT INTO log (msg) VALUES ('a;b') ON CONFLICT (msg) DO UPDATE SET msg = 'x';
+END;`
+	got := bodyStatements(body)
+	want := []string{
+		"UPDATE sale_items SET remaining = remaining - 1 WHERE id = p RETURNING product_id ",
+		"SELECT count(*)  FROM orders WHERE user_id = p",
+		"SELECT id FROM users WHERE id = v",
+		"INSERT INTO log (msg) VALUES ('a;b') ON CONFLICT (msg) DO UPDATE SET msg = 'x'",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("bodyStatements mismatch (-want +got):\n%s", diff)
+	}
+	for _, s := range got {
+		if st := Parse(s, Postgres); st.Status != Parsed {
+			t.Errorf("Parse(%q) = %s (%s), want parsed", s, st.Status, st.Reason)
+		}
+	}
+}
