@@ -182,6 +182,8 @@ var parseCases = []parseCase{
 		kind: "upsert", tables: ta("deliveries:read", "stock:upsert"), status: Recovered},
 	{name: "jsonb key-exists operator", d: Postgres, sql: "SELECT id FROM docs WHERE body ? 'title' AND owner = $1",
 		kind: "select", tables: ta("docs:read"), status: Parsed},
+	{name: "mysql dual", d: MySQL, sql: "SELECT NOW() FROM DUAL",
+		kind: "select", status: Parsed},
 	{name: "from only", d: Postgres, sql: "SELECT * FROM ONLY measurements WHERE ts > $1",
 		kind: "select", tables: ta("measurements:read"), status: Parsed},
 	{name: "cte shadowing and recursive", d: Postgres, sql: "WITH RECURSIVE tree AS (SELECT id, parent_id FROM categories WHERE id = $1 UNION ALL SELECT c.id, c.parent_id FROM categories c JOIN tree t ON c.parent_id = t.id) SELECT * FROM tree",

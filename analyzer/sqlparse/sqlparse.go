@@ -72,12 +72,14 @@ type TableAccess struct {
 // Statement holds the table facts of one SQL statement (or of several
 // statements sent together, as their union).
 type Statement struct {
-	// Kind is select, insert, update, delete, upsert, call, ddl or other.
+	// Kind is select, insert, update, delete, upsert, call, ddl or other;
+	// for several statements, the kind of the first one that is not other.
 	Kind string
 	// Tables lists the tables touched, sorted by Table then Access, without
 	// duplicates. Table names are lower case without quotes; Postgres'
-	// default schema "public." is dropped, other schemas are kept. CTE names
-	// and aliases are not tables. Empty for DDL (see ParseSchema).
+	// default schema "public." is dropped, other schemas are kept. CTE names,
+	// aliases and MySQL's DUAL are not tables. Empty for DDL (see
+	// ParseSchema).
 	Tables []TableAccess
 	// Joins lists each pair of distinct tables used together in the
 	// statement (joins, subqueries, UPDATE ... FROM, DELETE ... USING,
@@ -220,7 +222,7 @@ func (f *facts) add(name string, a Access) {
 	if name == "" {
 		return
 	}
-	if f.ctes[name] {
+	if f.ctes[name] || name == "dual" {
 		return
 	}
 	f.access[TableAccess{name, a}] = true
