@@ -709,6 +709,9 @@ func one(o *object) map[*object]bool { return map[*object]bool{o: true} }
 // recvSet returns the routers a receiver expression may hold. While seeding, an empty receiver
 // that is a variable or field gets an object of unknown origin.
 func (a *analyzer) recvSet(router string, e ast.Expr) map[*object]bool {
+	if e == nil {
+		return nil
+	}
 	set := a.eval(e)
 	if len(set) > 0 || !a.seeding {
 		return set

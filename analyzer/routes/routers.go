@@ -89,7 +89,29 @@ func (a *analyzer) routerValue(r string, fn *types.Func, call *ast.CallExpr) map
 			return one(a.root(r, call.Pos(), ""))
 		}
 	}
+	// Other methods returning a router of the same package return their receiver
+	// (gorilla StrictSlash/SkipClean/UseEncodedPath, gin Use).
+	if isMethod && fn.Signature().Results().Len() == 1 && isRouterType(fn.Signature().Results().At(0).Type()) {
+		return a.recvSet(r, recv)
+	}
 	return nil
+}
+
+// isRouterType reports whether t is a router type (or a pointer to one) of a router package.
+func isRouterType(t types.Type) bool {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := t.(*types.Named)
+	if !ok {
+		return false
+	}
+	switch routerOf(pkgPath(n.Obj())) + "." + n.Obj().Name() {
+	case chi + ".Router", chi + ".Mux", gorilla + ".Router", gin + ".Engine", gin + ".RouterGroup",
+		gin + ".IRoutes", gin + ".IRouter", echo + ".Echo", echo + ".Group", netHTTP + ".ServeMux":
+		return true
+	}
+	return false
 }
 
 // pathArg evaluates a path argument and normalises it for router r.

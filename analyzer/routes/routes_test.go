@@ -221,7 +221,8 @@ func TestExtractHandlers(t *testing.T) {
 		{"gin", []row{
 			{"server/server.go:21 GET /ping", "server.New", "gin"},
 			{"server/server.go:25 GET /api/v1/products/{id}", "server.handler.get", "gin"},
-		}, nil},
+			{"server/server.go:43 GET /ext", "server.handler.list", "gin"},
+		}, []string{"server/server.go:43"}},
 		{"echo", []row{
 			{"app/app.go:27 GET /api/users/{id}", "app.Handlers.Get", "echo"},
 		}, nil},

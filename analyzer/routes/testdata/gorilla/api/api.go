@@ -20,7 +20,7 @@ func (fileHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {}
 
 // Router builds the whole router.
 func Router(h *Handler) *mux.Router {
-	r := mux.NewRouter()
+	r := mux.NewRouter().StrictSlash(true)
 	r.HandleFunc("/healthz", h.list) // want route ANY /healthz
 	api := r.PathPrefix("/api/v1").Subrouter()
 	api.HandleFunc("/items", h.list).Methods("GET")                             // want route GET /api/v1/items
