@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Proxy benchmark: the same wrk load against the backend directly, through carve proxy and
+# through NGINX (upstream keepalive), all on loopback in the same run, alternating rounds.
+#
+#   bench/proxy/run.sh                 # 3 rounds of 6 s, wrk -t1 -c64
+#   ROUNDS=5 DUR=10s CONNS=128 bench/proxy/run.sh
+#   GOMAXPROCS_PROXY=1 bench/proxy/run.sh
+#
+# Installs wrk and nginx with apt-get when missing (needs root). Prints a Markdown table.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+ROUNDS=${ROUNDS:-3}
+DUR=${DUR:-6s}
+CONNS=${CONNS:-64}
+THREADS=${THREADS:-1}
+BACKEND_PORT=${BACKEND_PORT:-18081}
+CARVE_PORT=${CARVE_PORT:-18080}
+CARVE_ADMIN_PORT=${CARVE_ADMIN_PORT:-18090}
+NGINX_PORT=${NGINX_PORT:-18082}
+
+if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
+	apt-get install -y wrk nginx-light >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk nginx-light >/dev/null; }
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+go build -o "$tmp/backend" ./bench/proxy/backend
+go build -o "$tmp/carveproxy" ./bench/proxy/carveproxy
+
+cat >"$tmp/strangler.yaml" <<YAML
+version: 1
+listen: 127.0.0.1:$CARVE_PORT
+admin: {listen: 127.0.0.1:$CARVE_ADMIN_PORT}
+monolith: {url: http://127.0.0.1:$BACKEND_PORT}
+services:
+  timesale: {url: http://127.0.0.1:$BACKEND_PORT}
+routes:
+  - {name: sale, match: {path_prefix: /api/sale}, service: timesale, stage: full}
+access_log: false
+reload: {interval: -1s}
+YAML
+
+mkdir -p "$tmp/nginx"
+cat >"$tmp/nginx.conf" <<CONF
+worker_processes 1;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $tmp/nginx/body;
+    proxy_temp_path $tmp/nginx/proxy;
+    fastcgi_temp_path $tmp/nginx/fastcgi;
+    uwsgi_temp_path $tmp/nginx/uwsgi;
+    scgi_temp_path $tmp/nginx/scgi;
+    upstream backend { server 127.0.0.1:$BACKEND_PORT; keepalive 256; }
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        location / {
+            proxy_pass http://backend;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+    }
+}
+CONF
+
+"$tmp/backend" -listen "127.0.0.1:$BACKEND_PORT" & pids+=($!)
+GOMAXPROCS=${GOMAXPROCS_PROXY:-} "$tmp/carveproxy" -c "$tmp/strangler.yaml" & pids+=($!)
+"$NGINX" -c "$tmp/nginx.conf" -p "$tmp/nginx" -g 'daemon off;' & pids+=($!)
+
+for port in $BACKEND_PORT $CARVE_PORT $NGINX_PORT; do
+	for _ in $(seq 50); do
+		curl -fsS -o /dev/null "http://127.0.0.1:$port/api/sale/1" && break
+		sleep 0.1
+	done
+done
+
+# to_ms converts wrk latency values (123.45us, 1.23ms, 1.2s) to milliseconds.
+to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.3f", v}'; }
+
+declare -A rps p50 p99
+targets=(direct carve nginx)
+declare -A urls=([direct]="http://127.0.0.1:$BACKEND_PORT/api/sale/1" [carve]="http://127.0.0.1:$CARVE_PORT/api/sale/1" [nginx]="http://127.0.0.1:$NGINX_PORT/api/sale/1")
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(uname -r); wrk -t$THREADS -c$CONNS -d$DUR, $ROUNDS rounds" >&2
+for r in $(seq "$ROUNDS"); do
+	for t in "${targets[@]}"; do
+		out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DUR" --latency "${urls[$t]}")
+		if echo "$out" | grep -q "Non-2xx\|Socket errors"; then echo "round $r $t: errors: $(echo "$out" | grep "Non-2xx\|Socket errors")" >&2; fi
+		rps[$t]+="$(echo "$out" | awk '/Requests\/sec/ {print $2}') "
+		p50[$t]+="$(echo "$out" | awk '$1=="50%" {print $2}' | to_ms) "
+		p99[$t]+="$(echo "$out" | awk '$1=="99%" {print $2}' | to_ms) "
+		echo "round $r $t: $(echo "$out" | awk '/Requests\/sec/ {print $2}') req/s" >&2
+	done
+done
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+echo
+echo "| path | req/s (median) | req/s (rounds) | p50 ms | p99 ms | vs direct | vs NGINX |"
+echo "|---|---|---|---|---|---|---|"
+dm=$(echo "${rps[direct]}" | median)
+nm=$(echo "${rps[nginx]}" | median)
+for t in "${targets[@]}"; do
+	m=$(echo "${rps[$t]}" | median)
+	printf "| %s | %.0f | %s | %s | %s | %.2f | %.2f |\n" "$t" "$m" "${rps[$t]% }" "$(echo "${p50[$t]}" | median)" "$(echo "${p99[$t]}" | median)" \
+		"$(echo "$m / $dm" | bc -l)" "$(echo "$m / $nm" | bc -l)"
+done
