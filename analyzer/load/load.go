@@ -76,6 +76,9 @@ func Load(ctx context.Context, cfg Config) (*Program, error) {
 	}
 	env := append(os.Environ(), cfg.Env...)
 	ge, err := readGoEnv(ctx, abs, env)
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("load %q: %w", dir, ctx.Err())
+	}
 	if err != nil {
 		return nil, fmt.Errorf("load %q: %v", dir, err)
 	}
