@@ -71,6 +71,7 @@ type analyzer struct {
 	vals    map[*types.Var]map[ast.Expr]assigned // expressions assigned to variables, parameters and fields
 	files   map[*token.File]fileRef
 	impls   map[*types.Func][]*types.Func
+	methods map[string][]*types.Func // methods declared in the relevant packages, by name
 	changed bool
 	seeding bool // receivers with nothing in them get an object of unknown origin
 
@@ -88,14 +89,15 @@ type analyzer struct {
 
 func newAnalyzer(prog *load.Program) *analyzer {
 	a := &analyzer{
-		prog:  prog,
-		decls: map[*types.Func]*ast.FuncDecl{},
-		objs:  map[objKey]*object{},
-		pts:   map[any]map[*object]bool{},
-		vals:  map[*types.Var]map[ast.Expr]assigned{},
-		files: map[*token.File]fileRef{},
-		impls: map[*types.Func][]*types.Func{},
-		inner: map[*ast.CallExpr]bool{},
+		prog:    prog,
+		decls:   map[*types.Func]*ast.FuncDecl{},
+		objs:    map[objKey]*object{},
+		pts:     map[any]map[*object]bool{},
+		vals:    map[*types.Var]map[ast.Expr]assigned{},
+		files:   map[*token.File]fileRef{},
+		impls:   map[*types.Func][]*types.Func{},
+		methods: map[string][]*types.Func{},
+		inner:   map[*ast.CallExpr]bool{},
 	}
 	relevant := map[string]bool{}
 	var visit func(p *packages.Package) bool
@@ -132,6 +134,9 @@ func newAnalyzer(prog *load.Program) *analyzer {
 				if fd, ok := d.(*ast.FuncDecl); ok {
 					if fn, ok := p.TypesInfo.Defs[fd.Name].(*types.Func); ok {
 						a.decls[fn] = fd
+						if fd.Recv != nil {
+							a.methods[fn.Name()] = append(a.methods[fn.Name()], fn)
+						}
 					}
 				}
 			}
@@ -560,10 +565,7 @@ func (a *analyzer) implementations(fn *types.Func) []*types.Func {
 	var out []*types.Func
 	if recv := fn.Signature().Recv(); recv != nil {
 		if iface, ok := recv.Type().Underlying().(*types.Interface); ok {
-			for m := range a.decls {
-				if m.Name() != fn.Name() || m.Signature().Recv() == nil {
-					continue
-				}
+			for _, m := range a.methods[fn.Name()] {
 				t := m.Signature().Recv().Type()
 				if p, ok := t.(*types.Pointer); ok {
 					t = p.Elem()

@@ -86,7 +86,7 @@ func readMarkers(t *testing.T, root string) []marker {
 
 var programs sync.Map // dir → *load.Program, shared by the tests (Extract only reads it)
 
-func loadProgram(t *testing.T, dir string) *load.Program {
+func loadProgram(t testing.TB, dir string) *load.Program {
 	t.Helper()
 	if p, ok := programs.Load(dir); ok {
 		return p.(*load.Program)
