@@ -90,6 +90,9 @@ func Analyze(ctx context.Context, opts Options) (*Result, error) {
 			return nil, fmt.Errorf("analyze: %w", err)
 		}
 	}
+	if err := addSignals(ctx, res, prog.Root, opts); err != nil {
+		return nil, fmt.Errorf("analyze: %w", err)
+	}
 	res.Summary = summarize(res)
 	progress(StageComplete, stages, stages)
 	return res, nil

@@ -7,6 +7,7 @@ package analyzer
 import (
 	"github.com/carve-go/carve/analyzer/decompose"
 	"github.com/carve-go/carve/analyzer/facts"
+	"github.com/carve-go/carve/analyzer/history"
 	"github.com/carve-go/carve/analyzer/spec"
 )
 
@@ -22,6 +23,14 @@ type Options struct {
 	Resolution float64                             // modularity resolution; 0 = default 1.0
 	Sweep      []int                               // service counts to compute the metric panel for (granularity sweep)
 	Progress   func(stage string, done, total int) // optional progress callback (terminal display)
+
+	// History reads git history and CODEOWNERS and evaluates the services against them
+	// (Result.History). HistoryWeight > 0 also feeds co-change into the proposal.
+	History       bool
+	Since         string   // git log --since bound (e.g. "2 years ago"); empty = all
+	MaxCommits    int      // newest commits to read; 0 = 5000
+	HistoryWeight float64  // weight of co-change in the proposal (0 = evaluation only)
+	AccessLogs    []string // access logs giving requests per route (Result.Traffic)
 }
 
 // Summary holds the headline counts of a Result.
@@ -45,4 +54,6 @@ type Result struct {
 	Summary       Summary `json:"summary"`
 	facts.Facts
 	*decompose.Proposal
+	History *history.Evaluation `json:"history,omitempty"` // change history and team signals
+	Traffic *history.Traffic    `json:"traffic,omitempty"` // requests per route, measured from logs
 }

@@ -258,3 +258,22 @@ type Facts struct {
 	Routines     []Routine     `json:"routines"`
 	Skipped      []Skipped     `json:"skipped"`
 }
+
+// IsSystemTable reports whether a (normalised) table name belongs to the database's own
+// catalog — PostgreSQL's pg_catalog and pg_* relations, information_schema, MySQL's mysql,
+// performance_schema and sys schemas. Such tables are read by tooling and health checks; they
+// are not application data, so no service owns them and no finding is reported on them.
+func IsSystemTable(name string) bool {
+	name = strings.ToLower(name)
+	schema, table, ok := strings.Cut(name, ".")
+	if !ok {
+		table, schema = name, ""
+	}
+	switch schema {
+	case "pg_catalog", "information_schema", "mysql", "performance_schema", "sys", "pg_toast":
+		return true
+	case "":
+		return strings.HasPrefix(table, "pg_")
+	}
+	return false
+}
