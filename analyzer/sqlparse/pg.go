@@ -143,6 +143,20 @@ func (w *pgWalker) stmt(s tree.Statement, top bool) {
 				w.expr(e)
 			}
 		}
+	case *tree.CopyFrom:
+		if top {
+			w.f.setKind("insert")
+		}
+		w.table(&s.Table, Insert)
+	case *tree.CopyTo:
+		if top {
+			w.f.setKind("select")
+		}
+		if s.Statement != nil {
+			w.stmt(s.Statement, false)
+		} else {
+			w.table(&s.Table, Read)
+		}
 	case *tree.Explain:
 		w.stmt(s.Statement, top)
 	case *tree.Prepare:

@@ -108,9 +108,13 @@ func Parse(sql string, d Dialect) Statement {
 	if d != MySQL {
 		d = Postgres
 	}
-	kind := firstKind(lex(sql))
+	toks := lex(sql)
+	kind := firstKind(toks)
 	if kind == "ddl" {
 		return parseDDLStatement(sql, d)
+	}
+	if len(toks) > 1 && toks[0].Kind == tWord && toks[0].Val == "do" {
+		return parseDoBlock(toks, d)
 	}
 	order := []Dialect{d, other(d)}
 	var errs []string
@@ -386,4 +390,34 @@ func dedupStrings(s []string) []string {
 		return nil
 	}
 	return out
+}
+
+// parseDoBlock reads a PostgreSQL anonymous block (DO $$ ... $$): its body
+// statements give the tables.
+func parseDoBlock(toks []token, d Dialect) Statement {
+	f := newFacts()
+	f.setKind("other")
+	found := false
+	for _, t := range toks {
+		if t.Kind != tString {
+			continue
+		}
+		found = true
+		for _, stmt := range bodyStatements(unquoteBody(t.Val)) {
+			st := Parse(stmt, d)
+			for _, ta := range st.Tables {
+				f.add(ta.Table, ta.Access)
+			}
+			for _, c := range st.Calls {
+				f.calls[c] = true
+			}
+		}
+	}
+	st := f.finish(d)
+	if !found {
+		st.Status, st.Reason = Unresolved, "DO block without a quoted body"
+		return st
+	}
+	st.Status, st.Reason = Recovered, "tables of the statements inside the DO block body"
+	return st
 }
