@@ -173,7 +173,8 @@ type clusterer struct {
 	l       layout
 	exclude []bool
 	seed    uint64
-	minSize int // communities with fewer units are merged into their best neighbour
+	minSize int  // communities with fewer units are merged into their best neighbour
+	recurse bool // split communities that cluster well on their own (splitLarge)
 }
 
 // run clusters at resolution res and returns the community of every node (-1: none), after
@@ -188,7 +189,160 @@ func (c *clusterer) run(res float64) []int {
 	}
 	comm = c.splitDisconnected(comm)
 	comm = c.mergeWeak(comm)
+	if c.recurse {
+		comm = c.splitLarge(renumber(comm), res, 0)
+	}
 	return renumber(comm)
+}
+
+// subSplitQ is the modularity a community's own clustering must reach for the community to be
+// split (splitLarge).
+const subSplitQ = 0.3
+
+// subSplitConductance is the largest share of a part's edge weight that may leave it for the
+// part to be split off (splitLarge).
+const subSplitConductance = 0.05
+
+// splitLarge works around modularity's resolution limit (small capabilities merge in a large
+// graph): each community is clustered again on its own subgraph and replaced by its parts when
+// the parts have a modularity of at least subSplitQ there, every part keeps at least
+// 1 − subSplitConductance of its edge weight inside, holds at least minSize units and at least
+// one table (parts that do not are first merged into their best-connected part), recursively
+// up to depth 4.
+func (c *clusterer) splitLarge(comm []int, res float64, depth int) []int {
+	if depth >= 4 {
+		return comm
+	}
+	n := 0
+	for _, x := range comm {
+		n = max(n, x+1)
+	}
+	members := make([][]int, n)
+	for i, x := range comm {
+		if x >= 0 {
+			members[x] = append(members[x], i)
+		}
+	}
+	out := append([]int(nil), comm...)
+	next := n
+	changed := false
+	for k, nodes := range members {
+		units := 0
+		for _, x := range nodes {
+			if x < c.l.units {
+				units++
+			}
+		}
+		if units < 2*c.minSize {
+			continue
+		}
+		local := map[int]int{}
+		for i, x := range nodes {
+			local[x] = i
+		}
+		sub := newWGraph(len(nodes))
+		var edges []wedge
+		for i, x := range nodes {
+			for _, y := range c.g.nbrs[x] {
+				if j, ok := local[int(y)]; ok && i < j {
+					w := c.g.weight(x, int(y))
+					sub.add(i, j, w)
+					edges = append(edges, wedge{i, j, w})
+				}
+			}
+		}
+		sub.seal()
+		parts := louvain(sub, res, c.seed)
+		// Split disconnected parts.
+		sc := &clusterer{g: sub}
+		parts = renumber(sc.splitDisconnected(parts))
+		// Merge parts without a table or with fewer than minSize units into the part they are
+		// most connected to (the layers of one capability cluster apart on their own).
+		for {
+			np := 0
+			for _, x := range parts {
+				np = max(np, x+1)
+			}
+			pu := make([]int, np)
+			pt := make([]int, np)
+			for i, x := range nodes {
+				switch {
+				case x < c.l.units:
+					pu[parts[i]]++
+				case x < c.l.units+c.l.tables:
+					pt[parts[i]]++
+				}
+			}
+			weak := -1
+			for p := 0; p < np; p++ {
+				if (pu[p] < c.minSize || pt[p] == 0) && (weak < 0 || pu[p] < pu[weak]) {
+					weak = p
+				}
+			}
+			if weak < 0 || np < 2 {
+				break
+			}
+			conn := make([]float64, np)
+			for _, e := range edges {
+				if pa, pb := parts[e.a], parts[e.b]; pa != pb {
+					if pa == weak {
+						conn[pb] += e.w
+					} else if pb == weak {
+						conn[pa] += e.w
+					}
+				}
+			}
+			best := -1
+			for p := 0; p < np; p++ {
+				if p != weak && (best < 0 || conn[p] > conn[best] || (conn[p] == conn[best] && pu[p] > pu[best])) {
+					best = p
+				}
+			}
+			for i := range parts {
+				if parts[i] == weak {
+					parts[i] = best
+				}
+			}
+			parts = renumber(parts)
+		}
+		np := 0
+		for _, x := range parts {
+			np = max(np, x+1)
+		}
+		if np < 2 || newmanQ(len(nodes), edges, parts, res) < subSplitQ {
+			continue
+		}
+		// Conductance: the weight leaving each part over the part's volume must be small.
+		vol := make([]float64, np)
+		cut := make([]float64, np)
+		for _, e := range edges {
+			vol[parts[e.a]] += e.w
+			vol[parts[e.b]] += e.w
+			if parts[e.a] != parts[e.b] {
+				cut[parts[e.a]] += e.w
+				cut[parts[e.b]] += e.w
+			}
+		}
+		loose := true
+		for p := 0; p < np; p++ {
+			loose = loose && vol[p] > 0 && cut[p]/vol[p] <= subSplitConductance
+		}
+		if !loose {
+			continue
+		}
+		changed = true
+		for i, x := range nodes {
+			if parts[i] > 0 {
+				out[x] = next + parts[i] - 1
+			}
+		}
+		next += np - 1
+		_ = k
+	}
+	if !changed {
+		return out
+	}
+	return c.splitLarge(renumber(out), res, depth+1)
 }
 
 // splitDisconnected gives every connected component of a community's induced subgraph its own

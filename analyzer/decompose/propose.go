@@ -64,13 +64,15 @@ func Propose(f *facts.Facts, opts Options) (*Proposal, error) {
 	m := newModel(f)
 	kernel := detectKernel(m, defaultWeights, seed)
 	g, l := buildGraph(m, defaultWeights, kernel)
-	c := &clusterer{m: m, g: g, l: l, exclude: kernel, seed: seed, minSize: minServiceSize(kernel)}
+	c := &clusterer{m: m, g: g, l: l, exclude: kernel, seed: seed, minSize: minServiceSize}
 
 	var comm []int
 	if opts.Services > 0 {
 		comm, res = c.target(opts.Services, res)
 	} else {
+		c.recurse = true
 		comm = c.run(res)
+		c.recurse = false
 	}
 	p := fromCommunities(m, comm, kernel)
 	p.Metrics["resolution"] = round(res)
@@ -88,17 +90,9 @@ func Propose(f *facts.Facts, opts Options) (*Proposal, error) {
 	return p, nil
 }
 
-// minServiceSize is the fewest units a service may have: 3, or 3 % of the units clustered
-// when that is more. Smaller communities are merged into their best-connected neighbour.
-func minServiceSize(kernel []bool) int {
-	n := 0
-	for _, k := range kernel {
-		if !k {
-			n++
-		}
-	}
-	return max(3, (3*n+99)/100)
-}
+// minServiceSize is the fewest units a service may have; smaller communities are merged into
+// their best-connected neighbour.
+const minServiceSize = 3
 
 // fromCommunities names the communities of the units, orders services by name, assigns table
 // owners and assembles the proposal.
