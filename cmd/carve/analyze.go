@@ -301,7 +301,10 @@ func writeAnalyzeText(w io.Writer, res *analyzer.Result) error {
 			ew.printf("  %-32s %4d / %d\n", u.name, u.reads, u.writes)
 		}
 	}
-	return ew.err
+	if ew.err != nil {
+		return ew.err
+	}
+	return writeProposalText(w, res)
 }
 
 func percent(n, total int) string {
