@@ -275,3 +275,52 @@ func itoa(n int) string {
 	}
 	return string(buf[i:])
 }
+
+// mysqlToPostgres rewrites the MySQL lexical forms the PostgreSQL grammar
+// rejects, so that MySQL 8 statements xwb1989 cannot read (CTEs, window
+// functions) still parse: `ident` becomes "ident", "text" becomes 'text',
+// a string with backslash escapes becomes E'...', and LIMIT a, b becomes
+// LIMIT b OFFSET a. Used only for the fallback from MySQL to PostgreSQL.
+func mysqlToPostgres(s string) string {
+	toks := lex(s)
+	var b strings.Builder
+	prev := 0
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		raw := s[t.Off:t.End]
+		var repl string
+		switch {
+		case t.Kind == tQuoted && raw[0] == '`':
+			inner := strings.TrimSuffix(raw[1:], "`")
+			inner = strings.ReplaceAll(inner, "``", "`")
+			repl = `"` + strings.ReplaceAll(inner, `"`, `""`) + `"`
+		case t.Kind == tQuoted && raw[0] == '"':
+			inner := strings.TrimSuffix(raw[1:], `"`)
+			inner = strings.ReplaceAll(inner, `""`, `"`)
+			repl = "'" + strings.ReplaceAll(inner, "'", "''") + "'"
+			if strings.Contains(inner, `\`) {
+				repl = "E" + repl
+			}
+		case t.Kind == tString && raw[0] == '\'' && strings.Contains(raw, `\`):
+			repl = "E" + raw
+		case t.Kind == tWord && t.Val == "limit" && i+3 < len(toks) &&
+			(toks[i+1].Kind == tNumber || toks[i+1].Kind == tParam) && toks[i+2].Val == "," &&
+			(toks[i+3].Kind == tNumber || toks[i+3].Kind == tParam):
+			b.WriteString(s[prev:t.Off])
+			b.WriteString("LIMIT " + s[toks[i+3].Off:toks[i+3].End] + " OFFSET " + s[toks[i+1].Off:toks[i+1].End])
+			prev = toks[i+3].End
+			i += 3
+			continue
+		default:
+			continue
+		}
+		b.WriteString(s[prev:t.Off])
+		b.WriteString(repl)
+		prev = t.End
+	}
+	if prev == 0 {
+		return s
+	}
+	b.WriteString(s[prev:])
+	return b.String()
+}

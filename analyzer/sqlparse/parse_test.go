@@ -200,8 +200,12 @@ var parseCases = []parseCase{
 		kind: "call", calls: []string{"billing.next_invoice_no"}, status: Parsed},
 
 	// recovery, holes, unresolved
-	{name: "recovered mysql8 cte", d: MySQL, sql: "WITH x AS (SELECT id FROM users) SELECT * FROM x JOIN orders ON orders.user_id = x.id LIMIT 2, 3",
-		kind: "select", tables: ta("orders:read", "users:read"), status: Recovered},
+	{name: "mysql8 cte via pg fallback", d: MySQL, sql: "WITH x AS (SELECT id FROM users) SELECT * FROM x JOIN orders ON orders.user_id = x.id LIMIT 2, 3",
+		kind: "select", tables: ta("orders:read", "users:read"), status: Parsed},
+	{name: "mysql8 window backticks strings", d: MySQL, sql: "SELECT `o`.`id`, RANK() OVER (PARTITION BY `o`.`user_id` ORDER BY `o`.`total` DESC) FROM `orders` `o` WHERE `o`.`note` <> \"it's\" AND `o`.`memo` <> 'a\\'b' LIMIT ?, ?",
+		kind: "select", tables: ta("orders:read"), status: Parsed},
+	{name: "recovered mysql8 cte with mysql-only syntax", d: MySQL, sql: "WITH x AS (SELECT id FROM users) INSERT INTO totals SELECT id FROM x ON DUPLICATE KEY UPDATE n = n + 1",
+		kind: "upsert", tables: ta("totals:upsert", "users:read"), status: Recovered},
 	{name: "recovered garbage tail", d: Postgres, sql: "SELECT a FROM widgets w LEFT JOIN gadgets g ON g.w = w.id WHERE frob !!! ~~~",
 		kind: "select", tables: ta("gadgets:read", "widgets:read"), status: Recovered},
 	{name: "recovered insert", d: Postgres, sql: "INSERT INTO logs (msg) VALUES ($1) ON CONFLICT DO NOTHING WHATEVER",
@@ -283,6 +287,20 @@ func TestRewritePlaceholders(t *testing.T) {
 	for _, tc := range tests {
 		if got := rewritePlaceholders(tc.in, tc.d); got != tc.want {
 			t.Errorf("rewritePlaceholders(%q, %s) = %q, want %q", tc.in, tc.d, got, tc.want)
+		}
+	}
+}
+
+func TestMySQLToPostgres(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"SELECT `a` FROM `t` LIMIT 5, 10", `SELECT "a" FROM "t" LIMIT 10 OFFSET 5`},
+		{`WHERE a = "x'y" AND b = 'p\'q'`, `WHERE a = 'x''y' AND b = E'p\'q'`},
+		{"LIMIT ?, ?", "LIMIT ? OFFSET ?"},
+		{"SELECT 1", "SELECT 1"},
+	}
+	for _, tc := range tests {
+		if got := mysqlToPostgres(tc.in); got != tc.want {
+			t.Errorf("mysqlToPostgres(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }

@@ -119,7 +119,11 @@ func Parse(sql string, d Dialect) Statement {
 	order := []Dialect{d, other(d)}
 	var errs []string
 	for _, dd := range order {
-		f, err := parseWith(sql, dd)
+		text := sql
+		if d == MySQL && dd == Postgres {
+			text = mysqlToPostgres(sql)
+		}
+		f, err := parseWith(text, dd)
 		if err == nil {
 			st := f.finish(d)
 			return withHoles(st, sql)
