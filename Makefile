@@ -3,7 +3,7 @@ GO       ?= go
 PKGS     := ./...
 STATICCHECK_VERSION := 2025.1.1
 
-.PHONY: build test test-short lint bench fuzz golden clean
+.PHONY: build test test-short lint bench fuzz golden dogfood clean
 
 build: ## build the carve binary (pure Go, static)
 	CGO_ENABLED=0 $(GO) build -o carve ./cmd/carve
@@ -33,7 +33,8 @@ fuzz: ## run each fuzz target for a while
 golden: ## refresh golden files after an intended output change
 	$(GO) test ./report/... ./analyzer/... -update
 
-# dogfood: carve checks carve's own boundaries; added with `carve check`.
+dogfood: ## carve checks carve's own boundaries (carve.yaml at the root)
+	$(GO) run ./cmd/carve check .
 
 clean:
 	rm -f carve

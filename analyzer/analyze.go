@@ -113,7 +113,7 @@ func tablesOf(schema []facts.Table, sql []facts.SQL) []facts.Table {
 			continue
 		}
 		for _, t := range s.Tables {
-			if !known[t.Name] {
+			if !known[t.Name] && !facts.IsSystemTable(t.Name) {
 				known[t.Name] = true
 				out = append(out, facts.Table{Name: t.Name, Pos: s.Pos, Source: "sql"})
 			}

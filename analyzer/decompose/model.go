@@ -81,7 +81,7 @@ func newModel(f *facts.Facts, extra ...string) *model {
 	seen := map[string]bool{}
 	add := func(t string) {
 		t = normTable(t)
-		if t != "" && !seen[t] {
+		if t != "" && !seen[t] && !facts.IsSystemTable(t) {
 			seen[t] = true
 			m.tables = append(m.tables, t)
 		}
