@@ -58,12 +58,13 @@ func init() {
 }
 
 // isBuiltin reports whether name (lower case, maybe schema-qualified) is a
-// built-in function.
+// built-in function. sqlc's macros (sqlc.arg, sqlc.narg, sqlc.slice) count
+// as built-ins.
 func isBuiltin(name string) bool {
 	if builtins[name] {
 		return true
 	}
-	for _, p := range []string{"pg_catalog.", "crdb_internal."} {
+	for _, p := range []string{"pg_catalog.", "crdb_internal.", "information_schema.", "sqlc."} {
 		if len(name) > len(p) && name[:len(p)] == p {
 			return true
 		}

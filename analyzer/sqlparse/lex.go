@@ -152,6 +152,14 @@ func lex(s string) []token {
 				toks = append(toks, token{tPunct, "$", i, j, lineAt(i)})
 			}
 			i = j
+		case c == '@' && i+1 < len(s) && isIdentStart(s[i+1]):
+			// sqlc's @name parameter (PostgreSQL) or a MySQL @user_variable
+			j := i + 1
+			for j < len(s) && isIdentChar(s[j]) && s[j] != '$' {
+				j++
+			}
+			toks = append(toks, token{tParam, s[i:j], i, j, lineAt(i)})
+			i = j
 		case c == '?':
 			toks = append(toks, token{tParam, "?", i, i + 1, lineAt(i)})
 			i++
@@ -195,7 +203,7 @@ func lex(s string) []token {
 }
 
 // rewritePlaceholders rewrites bind parameters to the form the target
-// grammar accepts: for Postgres `?` and `:name` become `$n` (the same name
+// grammar accepts: for Postgres `?`, `:name` and sqlc's `@name` become `$n` (the same name
 // gets the same number; `?` is left alone when the statement already uses
 // `$n`, since it is then the jsonb operator); for MySQL `$n` becomes `?`.
 // String literals, quoted identifiers, comments and `::` casts are left
@@ -226,7 +234,7 @@ func rewritePlaceholders(s string, d Dialect) string {
 			// With $n parameters present, ? is the jsonb "key exists" operator.
 			n++
 			repl = "$" + itoa(n)
-		case d == Postgres && t.Val[0] == ':':
+		case d == Postgres && (t.Val[0] == ':' || t.Val[0] == '@'):
 			k, ok := names[t.Val]
 			if !ok {
 				n++

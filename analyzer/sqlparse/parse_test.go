@@ -190,6 +190,12 @@ var parseCases = []parseCase{
 		kind: "select", tables: ta("orders:read"), status: Parsed},
 	{name: "do block", d: Postgres, sql: "DO $$ BEGIN UPDATE accounts SET frozen = true WHERE id = 1; DELETE FROM sessions; END $$",
 		kind: "other", tables: ta("accounts:update", "sessions:delete"), status: Recovered},
+	{name: "sqlc at-params and macros", d: Postgres, sql: "UPDATE users SET name = @name WHERE id = sqlc.arg(id) AND org_id = ANY(sqlc.slice('orgs'))",
+		kind: "update", tables: ta("users:update"), status: Parsed},
+	{name: "mysql user variable", d: MySQL, sql: "SELECT id FROM ranks WHERE score > @min",
+		kind: "select", tables: ta("ranks:read"), status: Parsed},
+	{name: "mysql := assignment recovered", d: MySQL, sql: "SELECT @rownum := @rownum + 1, id FROM ranks",
+		kind: "select", tables: ta("ranks:read"), status: Recovered},
 	{name: "from only", d: Postgres, sql: "SELECT * FROM ONLY measurements WHERE ts > $1",
 		kind: "select", tables: ta("measurements:read"), status: Parsed},
 	{name: "cte shadowing and recursive", d: Postgres, sql: "WITH RECURSIVE tree AS (SELECT id, parent_id FROM categories WHERE id = $1 UNION ALL SELECT c.id, c.parent_id FROM categories c JOIN tree t ON c.parent_id = t.id) SELECT * FROM tree",
@@ -282,6 +288,8 @@ func TestRewritePlaceholders(t *testing.T) {
 		{"data ? 'k' AND id = $1", Postgres, "data ? 'k' AND id = $1"},
 		{"a = $1 AND b = $2", MySQL, "a = ? AND b = ?"},
 		{"-- what?\nx = ?", Postgres, "-- what?\nx = $1"},
+		{"a = @a AND b = @b AND c = @a", Postgres, "a = $1 AND b = $2 AND c = $1"},
+		{"a = @a", MySQL, "a = @a"},
 		{`"col?" = ?`, Postgres, `"col?" = $1`},
 	}
 	for _, tc := range tests {
