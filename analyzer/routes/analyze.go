@@ -82,7 +82,10 @@ type analyzer struct {
 	pkg   *packages.Package
 	info  *types.Info
 	file  *ast.File
-	funcs []ast.Node
+	funcs []ast.Node // enclosing functions of the node being visited, innermost last
+	stack []ast.Node // enclosing nodes of the node being visited, innermost last
+
+	defs map[*types.Var][]def // assignments to local variables, in source order
 
 	regs []*registration // filled by collect
 }
@@ -94,6 +97,7 @@ func newAnalyzer(prog *load.Program) *analyzer {
 		objs:    map[objKey]*object{},
 		pts:     map[any]map[*object]bool{},
 		vals:    map[*types.Var]map[ast.Expr]assigned{},
+		defs:    map[*types.Var][]def{},
 		files:   map[*token.File]fileRef{},
 		impls:   map[*types.Func][]*types.Func{},
 		methods: map[string][]*types.Func{},
@@ -191,17 +195,17 @@ func (a *analyzer) walkAll(fn func(n ast.Node)) {
 		for _, f := range p.Syntax {
 			a.file = f
 			a.funcs = a.funcs[:0]
-			var stack []ast.Node
+			a.stack = a.stack[:0]
 			ast.Inspect(f, func(n ast.Node) bool {
 				if n == nil {
-					top := stack[len(stack)-1]
-					stack = stack[:len(stack)-1]
+					top := a.stack[len(a.stack)-1]
+					a.stack = a.stack[:len(a.stack)-1]
 					if len(a.funcs) > 0 && a.funcs[len(a.funcs)-1] == top {
 						a.funcs = a.funcs[:len(a.funcs)-1]
 					}
 					return true
 				}
-				stack = append(stack, n)
+				a.stack = append(a.stack, n)
 				switch n.(type) {
 				case *ast.FuncDecl, *ast.FuncLit:
 					a.funcs = append(a.funcs, n)
@@ -275,9 +279,7 @@ func (a *analyzer) visit(n ast.Node) {
 		} else if len(n.Rhs) == 1 {
 			if call, ok := unparen(n.Rhs[0]).(*ast.CallExpr); ok {
 				for i := range n.Lhs {
-					if key := a.lhsKey(n.Lhs[i]); key != nil {
-						a.add(key, a.callResult(call, i))
-					}
+					a.assignSet(n.Lhs[i], a.callResult(call, i))
 				}
 			}
 		}
@@ -289,9 +291,7 @@ func (a *analyzer) visit(n ast.Node) {
 		} else if len(n.Values) == 1 {
 			if call, ok := unparen(n.Values[0]).(*ast.CallExpr); ok {
 				for i := range n.Names {
-					if key := a.lhsKey(n.Names[i]); key != nil {
-						a.add(key, a.callResult(call, i))
-					}
+					a.assignSet(n.Names[i], a.callResult(call, i))
 				}
 			}
 		}
@@ -313,7 +313,7 @@ func (a *analyzer) visit(n ast.Node) {
 		}
 		if len(n.Results) == 0 {
 			for i, v := range a.namedResults(fn) {
-				a.add(resultKey{fn, i}, a.pts[v])
+				a.add(resultKey{fn, i}, a.allPts(v))
 			}
 		}
 	case *ast.CompositeLit:
@@ -382,7 +382,7 @@ func (a *analyzer) assign(lhs, rhs ast.Expr, tok token.Token) {
 	if key == nil {
 		return
 	}
-	a.add(key, a.eval(rhs))
+	a.assignSet(lhs, a.eval(rhs))
 	if v, ok := key.(*types.Var); ok {
 		if tok == token.ASSIGN || tok == token.DEFINE {
 			a.addVal(v, rhs, a.info)
@@ -390,6 +390,116 @@ func (a *analyzer) assign(lhs, rhs ast.Expr, tok token.Token) {
 			a.addVal(v, lhs, nil) // x += ...: not a single known value
 		}
 	}
+}
+
+// def is one assignment to a local variable.
+type def struct {
+	id    *ast.Ident // the assigned identifier: the points-to key of this assignment
+	block ast.Node   // innermost block holding the assignment
+	fn    ast.Node   // innermost function holding it
+}
+
+// isLocal reports whether v is a variable declared inside a function (not a field, not a
+// package variable).
+func isLocal(v *types.Var) bool {
+	return v.Pkg() != nil && !v.IsField() && v.Parent() != nil && v.Parent() != v.Pkg().Scope() && v.Parent() != types.Universe
+}
+
+// assignSet records that the routers in set are assigned to lhs. Assignments to local
+// variables are kept apart, so a use sees only the assignments that reach it (see localPts).
+func (a *analyzer) assignSet(lhs ast.Expr, set map[*object]bool) {
+	key := a.lhsKey(lhs)
+	if key == nil {
+		return
+	}
+	id, isIdent := unparen(lhs).(*ast.Ident)
+	v, isVar := key.(*types.Var)
+	if !isIdent || !isVar || !isLocal(v) || len(a.funcs) == 0 {
+		a.add(key, set)
+		return
+	}
+	found := false
+	for _, d := range a.defs[v] {
+		if d.id == id {
+			found = true
+			break
+		}
+	}
+	if !found {
+		var block ast.Node
+		for i := len(a.stack) - 1; i >= 0; i-- {
+			switch a.stack[i].(type) {
+			case *ast.BlockStmt, *ast.CaseClause, *ast.CommClause:
+				block = a.stack[i]
+			}
+			if block != nil {
+				break
+			}
+		}
+		if block == nil {
+			block = a.funcs[len(a.funcs)-1]
+		}
+		ds := append(a.defs[v], def{id: id, block: block, fn: a.funcs[len(a.funcs)-1]})
+		sort.Slice(ds, func(i, j int) bool { return ds[i].id.Pos() < ds[j].id.Pos() })
+		a.defs[v] = ds
+		a.changed = true
+	}
+	a.add(id, set)
+}
+
+// localPts returns the routers a use of a local variable may see: the last assignment before
+// it whose block holds the use, and the assignments in between in nested blocks (an
+// approximation of reaching definitions that ignores loop back edges). A use in another
+// function than an assignment (a closure) sees every assignment.
+func (a *analyzer) localPts(v *types.Var, use token.Pos) map[*object]bool {
+	ds := a.defs[v]
+	if len(ds) == 0 {
+		return a.pts[v]
+	}
+	var useFn ast.Node
+	if len(a.funcs) > 0 {
+		useFn = a.funcs[len(a.funcs)-1]
+	}
+	for _, d := range ds {
+		if d.fn != useFn {
+			return a.allPts(v)
+		}
+	}
+	out := map[*object]bool{}
+	killed := false
+	for i := len(ds) - 1; i >= 0; i-- {
+		d := ds[i]
+		if d.id.Pos() >= use {
+			continue
+		}
+		for o := range a.pts[d.id] {
+			out[o] = true
+		}
+		if d.block.Pos() <= use && use < d.block.End() {
+			killed = true
+			break
+		}
+	}
+	if !killed {
+		for o := range a.pts[v] {
+			out[o] = true
+		}
+	}
+	return out
+}
+
+// allPts returns every router a variable may hold, over all its assignments.
+func (a *analyzer) allPts(v *types.Var) map[*object]bool {
+	out := map[*object]bool{}
+	for o := range a.pts[v] {
+		out[o] = true
+	}
+	for _, d := range a.defs[v] {
+		for o := range a.pts[d.id] {
+			out[o] = true
+		}
+	}
+	return out
 }
 
 // bindFields binds the fields of a struct literal to the router values given to them.
@@ -731,6 +841,9 @@ func (a *analyzer) eval(e ast.Expr) map[*object]bool {
 	switch e := unparen(e).(type) {
 	case *ast.Ident:
 		if v, ok := a.info.Uses[e].(*types.Var); ok {
+			if isLocal(v) {
+				return a.localPts(v, e.Pos())
+			}
 			return a.pts[v]
 		}
 	case *ast.SelectorExpr:

@@ -216,13 +216,13 @@ func TestExtractHandlers(t *testing.T) {
 		{"gorilla", []row{
 			{"api/api.go:27 PUT /api/v1/items", "api.Handler.create", "gorilla/mux"},
 			{"api/api.go:31 ANY /files/", "api.fileHandler.ServeHTTP", "gorilla/mux"},
-			{"api/api.go:41 POST /api/v1/admin/x", "api.Handler.create", "gorilla/mux"},
+			{"api/api.go:44 POST /api/v1/admin/x", "api.Handler.create", "gorilla/mux"},
 		}, nil},
 		{"gin", []row{
 			{"server/server.go:21 GET /ping", "server.New", "gin"},
 			{"server/server.go:25 GET /api/v1/products/{id}", "server.handler.get", "gin"},
-			{"server/server.go:43 GET /ext", "server.handler.list", "gin"},
-		}, []string{"server/server.go:43"}},
+			{"server/server.go:44 GET /ext", "server.handler.list", "gin"},
+		}, []string{"server/server.go:44"}},
 		{"echo", []row{
 			{"app/app.go:27 GET /api/users/{id}", "app.Handlers.Get", "echo"},
 		}, nil},

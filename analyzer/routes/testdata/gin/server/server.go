@@ -29,6 +29,7 @@ func New() *gin.Engine {
 	}
 	registerAdmin(r.Group("/admin"), h)
 	r.Handle("OPTIONS", "/cors", h.list) // want route OPTIONS /cors
+	Reuse(r, h)
 	return r
 }
 
@@ -41,4 +42,17 @@ func registerAdmin(g *gin.RouterGroup, h handler) {
 // prefixes carve knows (none here) and a skipped entry.
 func RegisterExternal(g *gin.RouterGroup) {
 	g.Use(authRequired()).GET("/ext", handler{}.list) // want route GET /ext
+}
+
+// Reuse reassigns one variable to several groups: each registration gets the prefixes of the
+// assignments that reach it.
+func Reuse(r *gin.Engine, h handler) {
+	g := r.Group("/a")
+	g.GET("/x", h.list) // want route GET /a/x
+	g = r.Group("/b")
+	g.GET("/y", h.list) // want route GET /b/y
+	if len(r.Routes()) > 0 {
+		g = r.Group("/c")
+	}
+	g.GET("/z", h.list) // want route GET /b/z GET /c/z
 }

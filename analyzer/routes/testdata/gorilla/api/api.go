@@ -30,9 +30,12 @@ func Router(h *Handler) *mux.Router {
 	api.Methods("GET").Path("/things").Handler(http.HandlerFunc(h.list))        // want route GET /api/v1/things
 	r.PathPrefix("/files/").Handler(fileHandler{})                              // want route ANY /files/
 	registerAdmin(api.PathPrefix("/admin").Subrouter(), h)
-	r. // want route PATCH /multi
-		HandleFunc("/multi", h.get).
-		Methods("PATCH")
+	s := api.PathPrefix("/r").Subrouter()
+	s = s.PathPrefix("/v9").Subrouter()
+	s.HandleFunc("/q", h.get) // want route ANY /api/v1/r/v9/q
+	r.                        // want route PATCH /multi
+					HandleFunc("/multi", h.get).
+					Methods("PATCH")
 	return r
 }
 
