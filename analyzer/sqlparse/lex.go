@@ -152,7 +152,7 @@ func lex(s string) []token {
 				toks = append(toks, token{tPunct, "$", i, j, lineAt(i)})
 			}
 			i = j
-		case c == '@' && i+1 < len(s) && isIdentStart(s[i+1]):
+		case c == '@' && i+1 < len(s) && isIdentStart(s[i+1]) && (i == 0 || s[i-1] != '@'):
 			// sqlc's @name parameter (PostgreSQL) or a MySQL @user_variable
 			j := i + 1
 			for j < len(s) && isIdentChar(s[j]) && s[j] != '$' {

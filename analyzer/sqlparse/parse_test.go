@@ -290,6 +290,7 @@ func TestRewritePlaceholders(t *testing.T) {
 		{"-- what?\nx = ?", Postgres, "-- what?\nx = $1"},
 		{"a = @a AND b = @b AND c = @a", Postgres, "a = $1 AND b = $2 AND c = $1"},
 		{"a = @a", MySQL, "a = @a"},
+		{"tsv @@to_tsquery(?)", Postgres, "tsv @@to_tsquery($1)"},
 		{`"col?" = ?`, Postgres, `"col?" = $1`},
 	}
 	for _, tc := range tests {
