@@ -477,7 +477,6 @@ func createRoutine(s *Schema, r *ddlReader, d Dialect, kind string, line int) er
 	}
 	rt := Routine{Name: name, Kind: kind, Line: line}
 	body := ""
-	bodyLine := line
 	if kind != "trigger" {
 		r.skipParens()
 	}
@@ -488,13 +487,11 @@ func createRoutine(s *Schema, r *ddlReader, d Dialect, kind string, line int) er
 		t := r.toks[k]
 		if t.Kind == tString && k > 0 && r.toks[k-1].Val == "as" && r.toks[k-1].Kind == tWord {
 			body = unquoteBody(t.Val)
-			bodyLine = t.Line
 			break
 		}
 	}
 	if body == "" && rest < len(r.toks) {
 		body = r.src[r.toks[rest].Off:]
-		bodyLine = r.toks[rest].Line
 	}
 	acc := map[TableAccess]bool{}
 	for _, stmt := range bodyStatements(body) {
@@ -503,7 +500,6 @@ func createRoutine(s *Schema, r *ddlReader, d Dialect, kind string, line int) er
 			acc[ta] = true
 		}
 	}
-	_ = bodyLine
 	for ta := range acc {
 		rt.Tables = append(rt.Tables, ta)
 	}
