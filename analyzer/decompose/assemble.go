@@ -95,13 +95,9 @@ func proposeOwners(m *model, svc []int, nsvc int) []int {
 				continue
 			}
 			votes := map[int]int{}
-			for _, fk := range m.f.ForeignKeys {
-				a, b := m.tidx[normTable(fk.Table)], m.tidx[normTable(fk.RefTable)]
-				if a == t && owner[b] >= 0 {
+			for _, b := range m.fk[t] {
+				if owner[b] >= 0 {
 					votes[owner[b]]++
-				}
-				if b == t && owner[a] >= 0 {
-					votes[owner[a]]++
 				}
 			}
 			best := -1

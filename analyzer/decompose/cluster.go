@@ -63,7 +63,9 @@ func buildGraph(m *model, w weights, exclude []bool) (*wgraph, layout) {
 		if exclude[u] {
 			continue
 		}
-		g.add(u, l.fileNode(l.fidx[m.units[u].File()]), w.File)
+		if m.units[u].File() != "" {
+			g.add(u, l.fileNode(l.fidx[m.units[u].File()]), w.File)
+		}
 		for _, a := range m.acc[u] {
 			var x float64
 			if a.writes > 0 {

@@ -27,6 +27,7 @@ type model struct {
 	routes []routeInfo // one per route with a known handler unit, in facts order
 
 	routines map[string]facts.Routine // by normalised name
+	fk       [][]int                  // per table: tables it has a foreign key with (either direction), sorted
 }
 
 // access counts how often a unit reads and writes one table: with its own statements, and
@@ -115,6 +116,20 @@ func newModel(f *facts.Facts, extra ...string) *model {
 	sort.Strings(m.tables)
 	for i, t := range m.tables {
 		m.tidx[t] = i
+	}
+
+	// Foreign-key neighbours.
+	m.fk = make([][]int, len(m.tables))
+	for _, k := range f.ForeignKeys {
+		a, ok1 := m.tidx[normTable(k.Table)]
+		b, ok2 := m.tidx[normTable(k.RefTable)]
+		if ok1 && ok2 && a != b {
+			m.fk[a] = append(m.fk[a], b)
+			m.fk[b] = append(m.fk[b], a)
+		}
+	}
+	for t := range m.fk {
+		sort.Ints(m.fk[t])
 	}
 
 	// Accesses.
