@@ -1,6 +1,8 @@
 package sqlparse
 
 import (
+	"log"
+	"os"
 	"strings"
 	"testing"
 
@@ -336,5 +338,26 @@ func TestParseConcurrent(t *testing.T) {
 		if name := <-errc; name != "" {
 			t.Errorf("concurrent Parse of %q differs from the sequential result", name)
 		}
+	}
+}
+
+// xwb1989's Parse logs "ignoring error parsing DDL" through the standard
+// logger; carve must not write to the user's terminal behind their back.
+func TestParseWritesNoLog(t *testing.T) {
+	var buf strings.Builder
+	log.SetOutput(&buf)
+	defer log.SetOutput(os.Stderr)
+	for _, sql := range []string{
+		"CREATE TABLE orders (id BIGSERIAL PRIMARY KEY, user_id BIGINT REFERENCES users(id))",
+		"ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users(id)",
+		"/* c */ CREATE TABLE x (a INT, CONSTRAINT f FOREIGN KEY (a) REFERENCES y (id)) ENGINE=InnoDB",
+	} {
+		for _, d := range []Dialect{MySQL, Postgres} {
+			Parse(sql, d)
+			parseMySQL(sql) // the MySQL grammar itself, as the fallback path calls it
+		}
+	}
+	if buf.Len() > 0 {
+		t.Errorf("Parse wrote to the standard logger: %q", buf.String())
 	}
 }
