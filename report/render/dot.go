@@ -115,34 +115,68 @@ func penwidth(n int) string {
 	return FormatNumber(math.Min(6, 1+math.Log2(float64(max(1, n)))))
 }
 
-// ServiceMapGraph returns the service map: services as nodes, cross-service calls (grey)
-// and data couplings (red, dashed) as edges weighted by the number of findings.
+// ServiceMapGraph returns the service map: services as nodes and one edge per pair of
+// services that are coupled, weighted by the number of findings: grey for in-process calls
+// only, red and dashed when data couples them (foreign reads and writes, joins, foreign keys,
+// transactions, routines). The label counts calls and data findings; the tooltip lists kinds.
 func ServiceMapGraph(v *View) *Graph {
 	layout := "dot"
 	if len(v.Services) > 150 {
 		layout = "sfdp"
 	}
-	labels := len(v.Services) <= LabelNodes && len(v.Flows) <= 200
+	type pair struct{ from, to string }
+	var pairs []pair
+	merged := map[pair][]Flow{}
+	for _, f := range v.Flows {
+		k := pair{f.From, f.To}
+		if merged[k] == nil {
+			pairs = append(pairs, k)
+		}
+		merged[k] = append(merged[k], f)
+	}
+	labels := len(v.Services) <= LabelNodes && len(pairs) <= 150
 	w := &dotWriter{}
-	w.header("services", graphAttrs(layout, len(v.Services)))
+	ga := graphAttrs(layout, len(v.Services))
+	if layout == "dot" {
+		ga["ranksep"] = "0.6"
+		ga["nodesep"] = "0.3"
+	}
+	w.header("services", ga)
 	for _, s := range v.Services {
 		label := fmt.Sprintf("%s\n%d units · %d tables · %d routes", s.Name, len(s.Units), len(s.Tables), len(s.Service.Routes))
-		w.node(s.Name, map[string]string{"label": label, "fillcolor": s.Color, "URL": "#" + s.Anchor,
+		w.node(s.Name, map[string]string{"label": label, "fillcolor": s.Color, "URL": "#" + s.Anchor, "fontsize": "12",
 			"tooltip": fmt.Sprintf("%s: %d lines, %d findings out, %d in", s.Name, s.Lines, s.OutTotal, s.InTotal)})
 	}
-	for _, f := range v.Flows {
-		a := map[string]string{"penwidth": penwidth(f.Count), "tooltip": fmt.Sprintf("%s → %s: %s", f.From, f.To, f.Label())}
-		if labels {
-			a["label"] = f.Label()
+	for _, k := range pairs {
+		calls, data := 0, 0
+		var tips []string
+		for _, f := range merged[k] {
+			if f.Data {
+				data += f.Count
+			} else {
+				calls += f.Count
+			}
+			tips = append(tips, f.Label())
 		}
-		if f.Data {
+		var parts []string
+		if calls > 0 {
+			parts = append(parts, fmt.Sprintf("%d call%s", calls, plural(calls)))
+		}
+		if data > 0 {
+			parts = append(parts, fmt.Sprintf("%d data", data))
+		}
+		a := map[string]string{"penwidth": penwidth(calls + data), "tooltip": fmt.Sprintf("%s → %s: %s", k.from, k.to, strings.Join(tips, ", "))}
+		if labels {
+			a["label"] = strings.Join(parts, " + ")
+		}
+		if data > 0 {
 			a["color"] = "#c0392b"
 			a["fontcolor"] = "#c0392b"
 			a["style"] = "dashed"
 		}
-		w.edge(f.From, f.To, a)
+		w.edge(k.from, k.to, a)
 	}
-	return &Graph{Name: "services", Title: "Service map", DOT: w.end(), Layout: layout, Nodes: len(v.Services), Edges: len(v.Flows)}
+	return &Graph{Name: "services", Title: "Service map", DOT: w.end(), Layout: layout, Nodes: len(v.Services), Edges: len(pairs)}
 }
 
 // pkgNode is one node of the package graph: a package, or the part of a split package that

@@ -56,7 +56,7 @@ func Markdown(w io.Writer, v *View) error {
 	if len(v.Metrics) > 0 {
 		p("| metric | value |\n|---|---:|\n")
 		for _, m := range v.Metrics {
-			p("| %s | %s |\n", mdEscape(m.Name), m.Text)
+			p("| %s | %s |\n", code(m.Name), m.Text)
 		}
 		p("\n")
 	}

@@ -377,6 +377,9 @@ func Shop() *analyzer.Result {
 	// Ownership from owners plus the readers and writers seen in findings.
 	for t := range tableFile {
 		o := decompose.Ownership{Table: t, Owner: svcOf[t], Class: decompose.Owned}
+		if o.Owner == "" {
+			o.Class = ""
+		}
 		for _, s := range p.Services {
 			if contains(s.Reads, t) {
 				o.Readers = append(o.Readers, s.Name)

@@ -48,6 +48,16 @@
     });
   });
 
+  // Graph zoom: fit to the column, or actual size with scrolling.
+  document.querySelectorAll("[data-zoom]").forEach(function (b) {
+    b.addEventListener("click", function () {
+      var g = document.getElementById(b.dataset.zoom);
+      if (!g) { return; }
+      var actual = g.classList.toggle("actual");
+      b.textContent = actual ? "Fit to width" : "Actual size";
+    });
+  });
+
   // Open the <details> holding the navigation target (service map links, plan links).
   function openTarget() {
     var id = decodeURIComponent(location.hash.slice(1));
