@@ -85,7 +85,8 @@ type analyzer struct {
 	funcs []ast.Node // enclosing functions of the node being visited, innermost last
 	stack []ast.Node // enclosing nodes of the node being visited, innermost last
 
-	defs map[*types.Var][]def // assignments to local variables, in source order
+	defs map[*types.Var][]def    // assignments to local variables, in source order
+	env  map[*types.Var]ast.Expr // while collecting a registration in a loop over a route table: the element
 
 	regs []*registration // filled by collect
 }

@@ -17,6 +17,9 @@ func (a *analyzer) handlerUnit(e ast.Expr, depth int) facts.UnitID {
 		return ""
 	}
 	e = unparen(e)
+	if b, ok := a.envExpr(a.info, e); ok {
+		return a.handlerUnit(b, depth+1)
+	}
 	switch x := e.(type) {
 	case *ast.FuncLit:
 		id, _ := a.prog.EnclosingDecl(a.pkg, a.file, x.Pos())

@@ -500,7 +500,15 @@ func (a *analyzer) collect() []*registration {
 		if call, ok := n.(*ast.CallExpr); ok {
 			if fn := a.callee(call); fn != nil {
 				if r := routerOf(pkgPath(fn)); r != "" {
-					a.routerCall(r, fn, call)
+					envs := a.rangeEnvs(call)
+					if envs == nil {
+						a.routerCall(r, fn, call)
+					}
+					for _, env := range envs { // a loop over a route table: one registration per element
+						a.env = env
+						a.routerCall(r, fn, call)
+					}
+					a.env = nil
 				}
 			}
 		}

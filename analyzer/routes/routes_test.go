@@ -212,6 +212,9 @@ func TestExtractHandlers(t *testing.T) {
 			{"web/web.go:26 ANY /orders/", "web.ordersHandler.ServeHTTP", "net/http"},
 			{"web/web.go:31 GET /api/users", "web.list", "net/http"},
 			{"web/web.go:37 ANY /default", "web.Mux", "net/http"},
+			{"web/web.go:52 GET /t/a", "web.list", "net/http"},
+			{"web/web.go:52 POST /t/b", "web.get", "net/http"},
+			{"web/web.go:56 ANY /m/y", "web.get", "net/http"},
 		}, nil},
 		{"gorilla", []row{
 			{"api/api.go:27 PUT /api/v1/items", "api.Handler.create", "gorilla/mux"},

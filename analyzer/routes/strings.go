@@ -25,6 +25,12 @@ func (a *analyzer) str(info *types.Info, e ast.Expr, depth int) (s string, known
 	if tv, ok := info.Types[e]; ok && tv.Value != nil && tv.Value.Kind() == constant.String {
 		return constant.StringVal(tv.Value), true
 	}
+	if b, ok := a.envExpr(info, e); ok {
+		if b == nil {
+			return Unknown, false
+		}
+		return a.str(info, b, depth+1)
+	}
 	switch e := e.(type) {
 	case *ast.BinaryExpr:
 		if e.Op == token.ADD {

@@ -36,5 +36,23 @@ func Mux() http.Handler {
 	mux.Handle("/legacy/", legacy)
 	http.HandleFunc("/default", func(w http.ResponseWriter, r *http.Request) {}) // want route ANY /default
 	http.Handle("/default2", http.HandlerFunc(list))                             // want route ANY /default2
+	Table(mux)
 	return mux
+}
+
+// Table registers routes from tables.
+func Table(mux *http.ServeMux) {
+	for _, rt := range []struct {
+		pattern string
+		h       http.HandlerFunc
+	}{
+		{"GET /t/a", list},
+		{pattern: "POST /t/b", h: get},
+	} {
+		mux.HandleFunc(rt.pattern, rt.h) // want route GET /t/a POST /t/b
+	}
+	table := map[string]http.HandlerFunc{"/m/x": list, "/m/y": get}
+	for p, h := range table {
+		mux.HandleFunc(p, h) // want route ANY /m/x ANY /m/y
+	}
 }
