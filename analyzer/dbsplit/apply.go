@@ -15,7 +15,6 @@ import (
 	"github.com/carve-go/carve/analyzer/sqlparse"
 )
 
-
 // ApplyScript runs a SQL script on db. PostgreSQL gets the whole script at once (the simple
 // protocol accepts several statements and dollar-quoted bodies); MySQL gets it statement by
 // statement, split with sqlparse.SplitStatements (BEGIN ... END bodies and DELIMITER lines
