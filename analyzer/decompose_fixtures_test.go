@@ -74,6 +74,16 @@ func TestDecomposeFixtures(t *testing.T) {
 			if sc.OwnerAccuracy < 90 {
 				t.Errorf("%s: owner accuracy = %.1f%%, want ≥ 90%%", name, sc.OwnerAccuracy)
 			}
+			// Other seeds give the same quality.
+			for seed := uint64(2); seed <= 4; seed++ {
+				p, err := decompose.Propose(&res.Facts, decompose.Options{Seed: seed})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if sc := decompose.Score(&res.Facts, p, fixtureTruth(t, name)); sc.MoJoFM < 85 || sc.OwnerAccuracy < 90 {
+					t.Errorf("%s, seed %d: %+v, want MoJoFM ≥ 85 and owner accuracy ≥ 90", name, seed, sc)
+				}
+			}
 			// The truth evaluated as a carve.yaml scores itself perfectly.
 			ev, err := decompose.Evaluate(&res.Facts, fixtureTruth(t, name))
 			if err != nil {

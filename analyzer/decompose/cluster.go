@@ -591,7 +591,7 @@ func detectKernel(m *model, w weights, seed uint64) []bool {
 		}
 	}
 	// Composition roots: the main package's units that touch no table themselves, and
-	// wiring units that no route reaches (they run at start-up) whose dependencies spread
+	// wiring functions that no route reaches (they run at start-up) whose dependencies spread
 	// over kernelSpread or more communities with none holding half of them.
 	mainPkg := map[string]bool{}
 	for _, p := range m.f.Packages {
@@ -599,10 +599,38 @@ func detectKernel(m *model, w weights, seed uint64) []bool {
 			mainPkg[p.Dir] = true
 		}
 	}
+	// Table-free units were left out of the first clustering: they count in the community
+	// holding most of their file's clustered units.
+	fileVotes := map[string]map[int]int{}
+	for u := 0; u < n; u++ {
+		if comm[u] >= 0 {
+			f := m.units[u].File()
+			if fileVotes[f] == nil {
+				fileVotes[f] = map[int]int{}
+			}
+			fileVotes[f][comm[u]]++
+		}
+	}
+	commOf := func(u int) int {
+		if comm[u] >= 0 {
+			return comm[u]
+		}
+		best, bn := -1, 0
+		for c, v := range fileVotes[m.units[u].File()] {
+			if v > bn || (v == bn && c < best) {
+				best, bn = c, v
+			}
+		}
+		return best
+	}
+	// Units a route reaches; a route's own handler counts only when another route reaches it
+	// (a closure registered inside the wiring function makes that function the "handler").
 	fromRoutes := map[int]bool{}
 	for _, r := range m.routes {
 		for _, u := range r.reach {
-			fromRoutes[u] = true
+			if u != r.handler {
+				fromRoutes[u] = true
+			}
 		}
 	}
 	for u := 0; u < n; u++ {
@@ -613,13 +641,13 @@ func detectKernel(m *model, w weights, seed uint64) []bool {
 			kind[u] = root
 			continue
 		}
-		if fromRoutes[u] {
+		if fromRoutes[u] || (m.units[u].Kind != facts.Func && m.units[u].Kind != facts.Method) {
 			continue
 		}
 		cnt := map[int]int{}
 		total := 0
 		for _, d := range m.out[u] {
-			if k := comm[d.to]; k >= 0 {
+			if k := commOf(d.to); k >= 0 {
 				cnt[k]++
 				total++
 			}

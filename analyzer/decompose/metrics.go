@@ -401,6 +401,7 @@ func computeMetrics(m *model, a *assignment, p *Proposal) {
 		return edges[i].b < edges[j].b
 	})
 	p.Metrics[MetricModularity] = round(newmanQ(l.size(), edges, comm, 1))
+	p.Misfits = misfits(m, a, g, l, comm)
 	p.Metrics[MetricTurboMQ] = round(turboMQ(arcs, a.svc))
 	p.Metrics[MetricSM] = round(structuralModularity(arcs, a.svc, k))
 	p.Metrics[MetricICP] = round(icp(arcs, a.svc))
@@ -538,4 +539,42 @@ func round(x float64) float64 {
 		return 0
 	}
 	return math.Round(x*1e6) / 1e6
+}
+
+// misfits lists the assigned units whose tie weight on the clustering graph (calls, references,
+// tables; the file edge left out) goes more to one other service than to their own, with
+// fit = weight to own service / total tie weight. Sorted by unit.
+func misfits(m *model, a *assignment, g *wgraph, l layout, comm []int) []Misfit {
+	var out []Misfit
+	for u := range m.units {
+		s := a.svc[u]
+		if s < 0 {
+			continue
+		}
+		by := map[int]float64{}
+		var total float64
+		for _, y := range g.nbrs[u] {
+			if int(y) >= l.units+l.tables { // file node
+				continue
+			}
+			w := g.weight(u, int(y))
+			total += w
+			if c := comm[y]; c >= 0 {
+				by[c] += w
+			}
+		}
+		if total == 0 {
+			continue
+		}
+		best := -1
+		for c := 0; c < len(a.names); c++ {
+			if c != s && by[c] > 0 && (best < 0 || by[c] > by[best]) {
+				best = c
+			}
+		}
+		if best >= 0 && by[best] > by[s] {
+			out = append(out, Misfit{Unit: m.units[u].ID, Service: a.names[s], Closer: a.names[best], Fit: round(by[s] / total)})
+		}
+	}
+	return out
 }

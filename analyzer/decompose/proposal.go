@@ -16,6 +16,16 @@ type Proposal struct {
 	Metrics   map[string]float64 `json:"metrics"`   // named numbers; formulas in docs/metrics.md
 	Plan      []Step             `json:"plan"`      // extraction order, least entangled first
 	Sweep     []SweepPoint       `json:"sweep,omitempty"`
+	Misfits   []Misfit           `json:"misfits,omitempty"` // assigned units more tied to another service than to their own
+}
+
+// Misfit is a unit whose dependencies and data tie it more to another service than to the one
+// it is assigned to (CoGCN-style outlier score): a candidate to move or to split.
+type Misfit struct {
+	Unit    facts.UnitID `json:"unit"`
+	Service string       `json:"service"` // where it is
+	Closer  string       `json:"closer"`  // the service it is most tied to
+	Fit     float64      `json:"fit"`     // share of its tie weight to its own service, 0..1
 }
 
 // Service is one proposed (or declared) service.
