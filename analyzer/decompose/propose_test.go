@@ -93,6 +93,13 @@ func TestFindingsLayered(t *testing.T) {
 			t.Errorf("kernel unit in cross-call finding %+v", fd)
 		}
 	}
+	// ReserveStock sits in orders.go but only writes catalog's products: a misfit.
+	want0 := Misfit{Unit: "internal/store.Store.ReserveStock", Service: "orders", Closer: "catalog"}
+	if !slices.ContainsFunc(p.Misfits, func(m Misfit) bool {
+		return m.Unit == want0.Unit && m.Service == want0.Service && m.Closer == want0.Closer && m.Fit < 0.5
+	}) {
+		t.Errorf("Misfits = %+v, want %+v with fit < 0.5", p.Misfits, want0)
+	}
 	own := map[string]Ownership{}
 	for _, o := range p.Ownership {
 		own[o.Table] = o
