@@ -118,6 +118,19 @@ func TestFindingsLayered(t *testing.T) {
 			t.Errorf("plan not ordered by score: %+v", p.Plan)
 		}
 	}
+	// By hand: reviews touches no finding, owns no shared table, has no fan-in → score 0, first.
+	// users: the purge_user routine (cross-routine, weight 3) → score 3.
+	if p.Plan[0].Service != "reviews" || p.Plan[0].Score != 0 || len(p.Plan[0].Blockers) != 0 {
+		t.Errorf("Plan[0] = %+v, want reviews with score 0 and no blockers", p.Plan[0])
+	}
+	for _, st := range p.Plan {
+		if st.Service == "users" && (st.Score != 3 || !cmp.Equal(st.Blockers, map[FindingKind]int{CrossRoutine: 1})) {
+			t.Errorf("plan step for users = %+v, want score 3, blockers {cross-routine: 1}", st)
+		}
+		if st.Service == "orders" && !slices.Equal(st.Routes, []string{"GET /orders/{id}", "POST /orders"}) {
+			t.Errorf("plan step for orders routes = %v", st.Routes)
+		}
+	}
 	if last := p.Plan[len(p.Plan)-1]; last.Service != "orders" && last.Service != "catalog" {
 		t.Errorf("most entangled service = %s, want orders or catalog (they hold the planted couplings)", last.Service)
 	}
