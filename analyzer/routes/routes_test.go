@@ -128,6 +128,7 @@ func TestExtractFixtures(t *testing.T) {
 	for _, name := range []string{"nethttp", "chi", "gorilla", "gin", "echo", "broken"} {
 		t.Run(name, func(t *testing.T) {
 			dir := filepath.Join("testdata", name)
+			skipShortWithDeps(t, dir)
 			want := readMarkers(t, dir)
 			if len(want) == 0 {
 				t.Fatalf("no route markers in %s", dir)
@@ -232,6 +233,7 @@ func TestExtractHandlers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.fixture, func(t *testing.T) {
+			skipShortWithDeps(t, filepath.Join("testdata", tt.fixture))
 			got, skipped := routes.Extract(loadProgram(t, filepath.Join("testdata", tt.fixture)))
 			byKey := map[string]facts.Route{}
 			for _, r := range got {
@@ -258,5 +260,39 @@ func TestExtractHandlers(t *testing.T) {
 				t.Errorf("skipped mismatch (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// skipShortWithDeps skips, under -short, a fixture module that requires other modules: loading
+// it type-checks the router framework from source (seconds) and needs the module cache.
+func skipShortWithDeps(t *testing.T, dir string) {
+	t.Helper()
+	if !testing.Short() {
+		return
+	}
+	mod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(mod), "require") {
+		t.Skipf("%s requires router modules: loading it is slow; skipped under -short", dir)
+	}
+}
+
+// TestExtractDeterministic checks that two runs on one program give the same result.
+func TestExtractDeterministic(t *testing.T) {
+	dir := filepath.Join("testdata", "chi")
+	skipShortWithDeps(t, dir)
+	prog := loadProgram(t, dir)
+	r1, s1 := routes.Extract(prog)
+	r2, s2 := routes.Extract(prog)
+	if diff := cmp.Diff(r1, r2); diff != "" {
+		t.Errorf("routes differ between runs (-first +second):\n%s", diff)
+	}
+	if diff := cmp.Diff(s1, s2); diff != "" {
+		t.Errorf("skipped differ between runs (-first +second):\n%s", diff)
+	}
+	if len(r1) == 0 {
+		t.Errorf("Extract(%s) found no routes", dir)
 	}
 }
