@@ -433,7 +433,7 @@ func computeMetrics(m *model, a *assignment, p *Proposal) {
 	// IST metrics over routes and tables.
 	var fs []funcAccess
 	for _, r := range m.routes {
-		if len(r.tables) == 0 {
+		if len(r.tables) == 0 || a.kernel[r.handler] {
 			continue
 		}
 		fa := funcAccess{tables: map[int]bool{}}
@@ -462,6 +462,9 @@ func computeMetrics(m *model, a *assignment, p *Proposal) {
 	var sum, max float64
 	n := 0
 	for _, r := range m.routes {
+		if a.kernel[r.handler] {
+			continue
+		}
 		set := map[int]bool{}
 		for _, u := range r.reach {
 			if a.svc[u] >= 0 {
