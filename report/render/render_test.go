@@ -403,7 +403,7 @@ func TestCaps(t *testing.T) {
 
 func TestEmptyResult(t *testing.T) {
 	for name, res := range map[string]*analyzer.Result{
-		"no proposal": {SchemaVersion: 1},
+		"no proposal":    {SchemaVersion: 1},
 		"empty proposal": {SchemaVersion: 1, Proposal: &decompose.Proposal{}},
 	} {
 		t.Run(name, func(t *testing.T) {
