@@ -574,7 +574,57 @@ func (a *analyzer) targets(call *ast.CallExpr) []*types.Func {
 	if fn == nil || fn.Signature().Recv() == nil {
 		return nil
 	}
-	return a.implementations(fn)
+	impls := a.implementations(fn)
+	if sel, ok := unparen(call.Fun).(*ast.SelectorExpr); ok {
+		impls = a.narrow(sel.X, impls)
+	}
+	return impls
+}
+
+// narrow keeps the implementations whose receiver type is one of the concrete types the
+// variable x is ever given; it returns impls unchanged when x is not such a variable.
+func (a *analyzer) narrow(x ast.Expr, impls []*types.Func) []*types.Func {
+	id, ok := unparen(x).(*ast.Ident)
+	if !ok {
+		return impls
+	}
+	v, ok := a.info.Uses[id].(*types.Var)
+	if !ok {
+		return impls
+	}
+	vals := a.sortedVals(v)
+	if len(vals) == 0 {
+		return impls
+	}
+	named := map[*types.TypeName]bool{}
+	for _, as := range vals {
+		if as.info == nil {
+			return impls
+		}
+		t := as.info.TypeOf(as.e)
+		if t == nil || types.IsInterface(t) {
+			return impls
+		}
+		if p, ok := t.(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		n, ok := t.(*types.Named)
+		if !ok {
+			return impls
+		}
+		named[n.Origin().Obj()] = true
+	}
+	var out []*types.Func
+	for _, m := range impls {
+		t := m.Signature().Recv().Type()
+		if p, ok := t.(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		if n, ok := t.(*types.Named); ok && named[n.Origin().Obj()] {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 func (a *analyzer) bindArgs(sig *types.Signature, args []ast.Expr, ellipsis bool) {
@@ -630,12 +680,23 @@ func (a *analyzer) funcParams(e ast.Expr, depth int) [][]*types.Var {
 	case *ast.Ident, *ast.SelectorExpr:
 		switch o := a.objOf(e).(type) {
 		case *types.Func:
-			sig := o.Origin().Signature()
-			var params []*types.Var
-			for i := 0; i < sig.Params().Len(); i++ {
-				params = append(params, sig.Params().At(i))
+			fns := []*types.Func{o.Origin()}
+			if recv := o.Signature().Recv(); recv != nil && types.IsInterface(recv.Type()) {
+				fns = a.implementations(o) // a method value of an interface: every implementation
+				if sel, ok := e.(*ast.SelectorExpr); ok {
+					fns = a.narrow(sel.X, fns)
+				}
 			}
-			return [][]*types.Var{params}
+			var out [][]*types.Var
+			for _, fn := range fns {
+				sig := fn.Signature()
+				var params []*types.Var
+				for i := 0; i < sig.Params().Len(); i++ {
+					params = append(params, sig.Params().At(i))
+				}
+				out = append(out, params)
+			}
+			return out
 		case *types.Var:
 			if _, ok := o.Type().Underlying().(*types.Signature); !ok {
 				return nil

@@ -11,7 +11,7 @@ type module interface{ Register(r chi.Router) }
 type billing struct{}
 
 func (billing) Register(r chi.Router) {
-	r.Get("/invoices", health) // want route GET /api/v3/invoices
+	r.Get("/invoices", health) // want route GET /api/v3/invoices GET /billing/invoices
 }
 
 type shipping struct{}
@@ -39,5 +39,7 @@ func Modules() chi.Router {
 	r = r.With(nil)
 	r.Mount("/api/v3", v3)
 	r.Get("/after", health) // want route GET /after
+	var mod module = billing{}
+	root.Route("/billing", mod.Register)
 	return root
 }
