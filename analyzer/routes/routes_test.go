@@ -125,7 +125,7 @@ func compare(want []marker, got []facts.Route) (missing, extra []string) {
 // TestExtractFixtures compares Extract with the route markers of each router's fixture
 // module, exactly: every marker found, nothing else.
 func TestExtractFixtures(t *testing.T) {
-	for _, name := range []string{"nethttp", "chi", "gorilla", "gin", "echo", "broken"} {
+	for _, name := range []string{"nethttp", "chi", "chiv4", "gorilla", "gin", "echo", "broken"} {
 		t.Run(name, func(t *testing.T) {
 			dir := filepath.Join("testdata", name)
 			skipShortWithDeps(t, dir)
