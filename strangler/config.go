@@ -111,6 +111,10 @@ type Upstream struct {
 	// Resolve is how often host names in the URLs are re-resolved so instances added behind
 	// DNS are picked up. Default 30s; a negative value disables re-resolution.
 	Resolve time.Duration `yaml:"resolve,omitempty" json:"resolve,omitempty"`
+	// Engine selects the client engine: auto (default: idempotent requests without a body to
+	// plain-HTTP instances use carve's synchronous HTTP/1.1 path, everything else
+	// net/http's Transport) or std (always net/http's Transport).
+	Engine string `yaml:"engine,omitempty" json:"engine,omitempty"`
 	// MaxIdleConns is the number of idle keep-alive connections kept per instance. Default 256.
 	MaxIdleConns int `yaml:"max_idle_conns,omitempty" json:"max_idle_conns,omitempty"`
 	// Breaker is the circuit breaker and passive outlier detection of this upstream.
@@ -800,6 +804,7 @@ func validateUpstream(p string, u Upstream, add func(string, string, ...any)) {
 	}
 	checkEnum(add, p+".balance", u.Balance, "round_robin", "least_requests")
 	checkEnum(add, p+".host", u.Host, "preserve", "upstream")
+	checkEnum(add, p+".engine", u.Engine, "auto", "std")
 	if u.MaxIdleConns < 0 {
 		add(p+".max_idle_conns", "must not be negative")
 	}

@@ -1028,3 +1028,24 @@ func splitLines(b []byte) []string {
 	}
 	return out
 }
+
+// PrecedenceOrder returns the indexes of routes in the order the proxy tries them: Gateway API
+// precedence (Exact, then RegularExpression, then PathPrefix; longer path first; a method
+// match; more header matches; more query matches; then file order). Exporters use it so every
+// target evaluates routes in the proxy's order. It fails on a match that does not compile.
+func PrecedenceOrder(routes []Route) ([]int, error) {
+	rs := make([]*route, len(routes))
+	for i, r := range routes {
+		m, err := compileMatch(r.Match)
+		if err != nil {
+			return nil, fmt.Errorf("precedence order: routes[%d] (%s): %v", i, r.Name, err)
+		}
+		rs[i] = &route{name: r.Name, order: i, m: m}
+	}
+	sortRoutes(rs)
+	out := make([]int, len(rs))
+	for i, r := range rs {
+		out[i] = r.order
+	}
+	return out, nil
+}

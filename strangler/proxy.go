@@ -317,6 +317,7 @@ type reqState struct {
 	shadow     *shadowCapture
 	shadowOut  string
 	hdr        [6][1]string // backing arrays of single-value outbound headers
+	sw         statusWriter // wraps the client's ResponseWriter
 }
 
 func (st *reqState) header(i int, v string) []string {
@@ -329,9 +330,9 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	t := p.table.Load()
 	st := &reqState{table: t, action: "none"}
-	sw := &statusWriter{ResponseWriter: w}
-	p.serve(sw, r, st, t)
-	st.status = sw.status
+	st.sw.ResponseWriter = w
+	p.serve(&st.sw, r, st, t)
+	st.status = st.sw.status
 	p.finish(r, st, start)
 }
 

@@ -63,6 +63,7 @@ type pool struct {
 	retry     retryPolicy
 
 	transport *http.Transport
+	h1        *h1Transport // nil when engine is std or the scheme is https
 	rp        *httputil.ReverseProxy
 	br        *breaker
 	hc        *HealthCheck
@@ -188,6 +189,9 @@ func newPool(p *Proxy, name string, u Upstream, t Timeouts, r Retry) (*pool, err
 		DisableCompression:    true,
 		TLSHandshakeTimeout:   connect,
 	}
+	if pl.scheme == "http" && u.Engine != "std" {
+		pl.h1 = newH1Transport(connect, response, idle, maxIdle)
+	}
 	if pl.scheme == "https" && serverName != "" {
 		pl.transport.TLSClientConfig = &tls.Config{ServerName: serverName, MinVersion: tls.VersionTLS12}
 	}
@@ -237,6 +241,9 @@ func (pl *pool) stop() {
 	}
 	pl.wg.Wait()
 	pl.transport.CloseIdleConnections()
+	if pl.h1 != nil {
+		pl.h1.CloseIdleConnections()
+	}
 }
 
 func (pl *pool) resolveLoop(ctx context.Context) {
@@ -433,7 +440,7 @@ func (pl *pool) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		in.inflight.Add(1)
 		var resp *http.Response
-		resp, err = pl.transport.RoundTrip(r)
+		resp, err = pl.send(r)
 		in.inflight.Add(-1)
 		if err == nil {
 			ok := resp.StatusCode < 500
@@ -473,9 +480,17 @@ func (pl *pool) RoundTrip(req *http.Request) (*http.Response, error) {
 		if !mono.preserve {
 			r2.Host = in.origin
 		}
-		return mono.transport.RoundTrip(&r2)
+		return mono.send(&r2)
 	}
 	return nil, err
+}
+
+// send uses the synchronous HTTP/1.1 path when the request allows it, else http.Transport.
+func (pl *pool) send(r *http.Request) (*http.Response, error) {
+	if pl.h1.eligible(r) {
+		return pl.h1.RoundTrip(r)
+	}
+	return pl.transport.RoundTrip(r)
 }
 
 // bufPool is the ReverseProxy copy-buffer pool: 32 KiB buffers kept in a bounded channel,

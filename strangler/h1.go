@@ -1,0 +1,222 @@
+package strangler
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// h1Transport is a synchronous HTTP/1.1 client for the proxy's common case: idempotent,
+// bodiless, non-upgrade requests to plain-HTTP upstreams. It writes the request and reads the
+// response in the calling goroutine on a pooled keep-alive connection, so a proxied request
+// costs no hand-off to the reader and writer goroutines that http.Transport keeps per
+// connection. Serialization and parsing are the standard library's (Request.Write,
+// http.ReadResponse), so framing rules are net/http's. Everything else (bodies, upgrades,
+// TLS) goes through http.Transport.
+type h1Transport struct {
+	dialer   net.Dialer
+	response time.Duration // deadline for writing the request and reading the headers
+	idle     time.Duration
+	maxIdle  int
+
+	mu    sync.Mutex
+	conns map[string][]*h1Conn
+}
+
+type h1Conn struct {
+	c         net.Conn
+	br        *bufio.Reader
+	bw        *bufio.Writer
+	idleSince time.Time
+}
+
+func newH1Transport(connect, response, idle time.Duration, maxIdle int) *h1Transport {
+	return &h1Transport{
+		dialer:   net.Dialer{Timeout: connect, KeepAlive: 30 * time.Second},
+		response: response,
+		idle:     idle,
+		maxIdle:  maxIdle,
+		conns:    map[string][]*h1Conn{},
+	}
+}
+
+// eligible reports whether req may use the synchronous path.
+func (t *h1Transport) eligible(req *http.Request) bool {
+	if t == nil || req.URL.Scheme != "http" || (req.Body != nil && req.Body != http.NoBody) || req.ContentLength > 0 {
+		return false
+	}
+	switch req.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodDelete:
+	default:
+		return false
+	}
+	return len(req.Header["Upgrade"]) == 0
+}
+
+func (t *h1Transport) get(addr string) *h1Conn {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	list := t.conns[addr]
+	for len(list) > 0 {
+		c := list[len(list)-1]
+		list[len(list)-1] = nil
+		list = list[:len(list)-1]
+		if t.idle > 0 && time.Since(c.idleSince) > t.idle {
+			c.c.Close()
+			continue
+		}
+		t.conns[addr] = list
+		return c
+	}
+	t.conns[addr] = list
+	return nil
+}
+
+func (t *h1Transport) put(addr string, c *h1Conn) {
+	c.idleSince = time.Now()
+	t.mu.Lock()
+	if len(t.conns[addr]) < t.maxIdle {
+		t.conns[addr] = append(t.conns[addr], c)
+		t.mu.Unlock()
+		return
+	}
+	t.mu.Unlock()
+	c.c.Close()
+}
+
+// CloseIdleConnections closes pooled connections.
+func (t *h1Transport) CloseIdleConnections() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for addr, list := range t.conns {
+		for _, c := range list {
+			c.c.Close()
+		}
+		delete(t.conns, addr)
+	}
+}
+
+var errStaleConn = errors.New("stale keep-alive connection")
+
+// RoundTrip sends an eligible request. A reused connection that turns out to be closed by the
+// upstream is replaced by a fresh one once (the request is idempotent and was not answered).
+func (t *h1Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	addr := req.URL.Host
+	for attempt := 0; ; attempt++ {
+		c := t.get(addr)
+		reused := c != nil
+		if c == nil {
+			nc, err := t.dialer.DialContext(req.Context(), "tcp", addr)
+			if err != nil {
+				return nil, err
+			}
+			c = &h1Conn{c: nc, br: bufio.NewReaderSize(nc, 4096), bw: bufio.NewWriterSize(nc, 4096)}
+		}
+		resp, err := t.roundTrip(c, req)
+		if err == nil {
+			return resp, nil
+		}
+		c.c.Close()
+		if !reused || attempt > 0 || !errors.Is(err, errStaleConn) || req.Context().Err() != nil {
+			if errors.Is(err, errStaleConn) {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, err
+		}
+	}
+}
+
+func (t *h1Transport) roundTrip(c *h1Conn, req *http.Request) (*http.Response, error) {
+	if t.response > 0 {
+		c.c.SetDeadline(time.Now().Add(t.response))
+	}
+	stop := context.AfterFunc(req.Context(), func() { c.c.SetDeadline(time.Unix(1, 0)) })
+	if err := req.Write(c.bw); err != nil {
+		stop()
+		return nil, staleIf(err)
+	}
+	if err := c.bw.Flush(); err != nil {
+		stop()
+		return nil, staleIf(err)
+	}
+	var resp *http.Response
+	for {
+		var err error
+		resp, err = http.ReadResponse(c.br, req)
+		if err != nil {
+			stop()
+			if ctxErr := req.Context().Err(); ctxErr != nil {
+				return nil, ctxErr
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				return nil, err
+			}
+			return nil, staleIf(err)
+		}
+		if resp.StatusCode >= 100 && resp.StatusCode < 200 && resp.StatusCode != http.StatusSwitchingProtocols {
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			continue // informational response: the final one follows
+		}
+		break
+	}
+	if t.response > 0 {
+		c.c.SetDeadline(time.Time{})
+	}
+	resp.Body = &h1Body{rc: resp.Body, t: t, c: c, addr: req.URL.Host, stop: stop,
+		reuse: !resp.Close && !req.Close, eof: resp.Body == http.NoBody}
+	return resp, nil
+}
+
+// staleIf marks errors that mean the connection was closed before any answer.
+func staleIf(err error) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) {
+		return errStaleConn
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && (op.Op == "write" || op.Op == "read") {
+		return errStaleConn
+	}
+	return err
+}
+
+// h1Body returns the connection to the pool when the body was read to its end.
+type h1Body struct {
+	rc    io.ReadCloser
+	t     *h1Transport
+	c     *h1Conn
+	addr  string
+	stop  func() bool
+	reuse bool
+	eof   bool
+	done  bool
+}
+
+func (b *h1Body) Read(p []byte) (int, error) {
+	n, err := b.rc.Read(p)
+	if err == io.EOF {
+		b.eof = true
+	}
+	return n, err
+}
+
+func (b *h1Body) Close() error {
+	if b.done {
+		return nil
+	}
+	b.done = true
+	err := b.rc.Close()
+	notFired := b.stop()
+	if b.eof && b.reuse && notFired && b.c.br.Buffered() == 0 {
+		b.t.put(b.addr, b.c)
+	} else {
+		b.c.c.Close()
+	}
+	return err
+}
