@@ -555,7 +555,8 @@ func (c *clusterer) mergeSmallest(comm []int) []int {
 // detectKernel returns the shared kernel: units that touch no table, directly or through
 // anything they reach, and whose direct users fall in at least kernelSpread communities of a
 // first clustering of the table-touching units; composition roots (package main, and wiring
-// units whose dependencies spread over kernelSpread communities with no majority); then units used only by kernel units; then every unit of
+// units whose dependencies spread over kernelSpread communities with no majority); glue
+// functions between kernel units; then units used only by kernel units; then every unit of
 // a package that touches no table and whose units are at least half kernel already.
 func detectKernel(m *model, w weights, seed uint64) []bool {
 	n := len(m.units)
@@ -673,6 +674,28 @@ func detectKernel(m *model, w weights, seed uint64) []bool {
 					all = false
 					break
 				}
+			}
+			if all {
+				kind[u] = helper
+				changed = true
+			}
+		}
+	}
+	// Glue: functions without SQL whose every dependency and every user is kernel
+	// (store.New, called by main, building the Store handle).
+	for changed := true; changed; {
+		changed = false
+		for u := 0; u < n; u++ {
+			un := m.units[u]
+			if kind[u] != none || m.nsql[u] > 0 || touches[u] || (un.Kind != facts.Func && un.Kind != facts.Method) || len(m.out[u])+len(m.in[u]) == 0 {
+				continue
+			}
+			all := true
+			for _, d := range m.out[u] {
+				all = all && kind[d.to] != none
+			}
+			for _, d := range m.in[u] {
+				all = all && kind[d.to] != none
 			}
 			if all {
 				kind[u] = helper

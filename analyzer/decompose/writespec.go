@@ -18,7 +18,7 @@ import (
 func WriteSpec(p *Proposal, f *facts.Facts) []byte {
 	var b bytes.Buffer
 	b.WriteString("# carve.yaml: service boundaries (docs/carve-yaml.md).\n")
-	fmt.Fprintf(&b, "# Written by carve from its %s decomposition: %d services, %d shared-kernel units, %d outliers.\n",
+	fmt.Fprintf(&b, "# Written by carve from its %s decomposition: services %d, shared-kernel units %d, outliers %d.\n",
 		p.Source, len(p.Services), len(p.Kernel.Units), len(p.Outliers))
 	b.WriteString("# Edit freely: move files or units between services, rename services, add allow entries;\n")
 	b.WriteString("# carve analyze evaluates this file instead of proposing when it is present.\n")
