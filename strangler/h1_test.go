@@ -1,0 +1,137 @@
+package strangler
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// rawBackend accepts connections and lets handle speak raw HTTP/1.1 on each.
+func rawBackend(t *testing.T, handle func(c net.Conn, br *bufio.Reader)) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				handle(c, bufio.NewReader(c))
+			}()
+		}
+	}()
+	return "http://" + ln.Addr().String()
+}
+
+func readReq(br *bufio.Reader) (*http.Request, error) {
+	r, err := http.ReadRequest(br)
+	if err == nil {
+		io.Copy(io.Discard, r.Body)
+	}
+	return r, err
+}
+
+func TestH1Engine(t *testing.T) {
+	var conns atomic.Int64
+	// Answers one request per connection while advertising keep-alive, then closes: every
+	// reused connection is stale.
+	oneShot := rawBackend(t, func(c net.Conn, br *bufio.Reader) {
+		conns.Add(1)
+		if _, err := readReq(br); err != nil {
+			return
+		}
+		io.WriteString(c, "HTTP/1.1 200 OK\r\nX-Served-By: oneshot\r\nContent-Length: 2\r\n\r\nok")
+		time.Sleep(20 * time.Millisecond)
+	})
+	// Informational 103 before the final answer; chunked body; HEAD without body.
+	fancy := rawBackend(t, func(c net.Conn, br *bufio.Reader) {
+		for {
+			r, err := readReq(br)
+			if err != nil {
+				return
+			}
+			switch {
+			case r.Method == http.MethodHead:
+				io.WriteString(c, "HTTP/1.1 200 OK\r\nX-Served-By: fancy\r\nContent-Length: 1000\r\n\r\n")
+			case strings.HasSuffix(r.URL.Path, "/hints"):
+				io.WriteString(c, "HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\nHTTP/1.1 200 OK\r\nX-Served-By: fancy\r\nContent-Length: 5\r\n\r\nfinal")
+			case strings.HasSuffix(r.URL.Path, "/close"):
+				io.WriteString(c, "HTTP/1.1 200 OK\r\nX-Served-By: fancy\r\nConnection: close\r\n\r\nuntil-close")
+				return
+			default:
+				io.WriteString(c, "HTTP/1.1 200 OK\r\nX-Served-By: fancy\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")
+			}
+		}
+	})
+	y := fmt.Sprintf(`version: 1
+monolith: {url: %s}
+services:
+  fancy: {url: %s}
+routes:
+  - {name: f, match: {path_prefix: /f}, service: fancy, stage: full}
+`, oneShot, fancy)
+	p := startProxy(t, y, nil)
+	for i := 0; i < 5; i++ {
+		code, by, _ := get(t, p.url+"/x")
+		if code != 200 || by != "oneshot" {
+			t.Fatalf("request %d over stale keep-alive connections = %d from %q, want 200", i, code, by)
+		}
+	}
+	if conns.Load() < 5 {
+		t.Errorf("%d upstream connections for 5 requests to a one-shot backend", conns.Load())
+	}
+	body := func(method, path string) (int, string) {
+		req, _ := http.NewRequest(method, p.url+path, nil)
+		resp, err := testClient.Do(req)
+		if err != nil {
+			t.Fatalf("%s %s: %v", method, path, err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	for i := 0; i < 3; i++ {
+		if code, b := body("GET", "/f/chunked"); code != 200 || b != "hello" {
+			t.Errorf("chunked = %d %q", code, b)
+		}
+		if code, b := body("GET", "/f/hints"); code != 200 || b != "final" {
+			t.Errorf("after 103 = %d %q, want the final answer", code, b)
+		}
+		if code, b := body("HEAD", "/f/head"); code != 200 || b != "" {
+			t.Errorf("HEAD = %d %q", code, b)
+		}
+		if code, b := body("GET", "/f/close"); code != 200 || b != "until-close" {
+			t.Errorf("read-until-close = %d %q", code, b)
+		}
+	}
+}
+
+// TestH1ClientGone: a client that gives up does not leave the upstream call hanging, and the
+// proxy keeps serving.
+func TestH1ClientGone(t *testing.T) {
+	mono, svc := twoBackends(t)
+	mono.delay.Store(int64(2 * time.Second))
+	p := startProxy(t, cfgYAML(mono.URL, svc.URL, "  - {name: sale, match: {path_prefix: /api/sale}, service: timesale, stage: full}\n"), nil)
+	c := &http.Client{Timeout: 100 * time.Millisecond}
+	if _, err := c.Get(p.url + "/slow"); err == nil {
+		t.Fatal("expected the client timeout")
+	}
+	start := time.Now()
+	if code, by, _ := get(t, p.url+"/api/sale/1"); code != 200 || by != "timesale" {
+		t.Errorf("after a client gave up: %d from %q", code, by)
+	}
+	if time.Since(start) > time.Second {
+		t.Errorf("proxy slow after a cancelled request")
+	}
+}
