@@ -45,8 +45,8 @@ const (
 type Plan struct {
 	Dialect  facts.Dialect    `json:"dialect"`
 	Database string           `json:"database,omitempty"` // MySQL: the monolith's database
-	Source   string           `json:"source"`            // proposal source: proposed | carve.yaml
-	Services []ServicePlan    `json:"services"`          // in extraction order
+	Source   string           `json:"source"`             // proposal source: proposed | carve.yaml
+	Services []ServicePlan    `json:"services"`           // in extraction order
 	Steps    []Step           `json:"steps"`
 	Views    []TransitionView `json:"views"` // debt: cross-service reads kept working during the transition
 	Outboxes []Outbox         `json:"outboxes"`
@@ -269,6 +269,26 @@ func (b *builder) services() {
 		}
 		for _, t := range s.Writes {
 			mark(b.writers, t, s.Name)
+		}
+	}
+	// The statements themselves: a read accepted by carve.yaml (allow) has no finding but
+	// still needs a transition view.
+	svcOf := map[facts.UnitID]string{}
+	for _, s := range pr.Services {
+		for _, u := range s.Units {
+			svcOf[u] = s.Name
+		}
+	}
+	for _, s := range b.res.SQL {
+		if s.Status == facts.Unresolved || svcOf[s.Unit] == "" {
+			continue
+		}
+		for _, t := range s.Tables {
+			if t.Access.IsWrite() {
+				mark(b.writers, t.Name, svcOf[s.Unit])
+			} else {
+				mark(b.readers, t.Name, svcOf[s.Unit])
+			}
 		}
 	}
 	for _, f := range pr.Findings {
