@@ -188,8 +188,8 @@ func TestGatewayAPISemantics(t *testing.T) {
 			}
 		}
 	}
-	if p := rule("carve-payments-old", "retired").BackendRefs[0].Port; p == nil || *p != 443 {
-		t.Errorf("https backend port = %v, want 443", p)
+	if p := rule("carve-payments-old", "retired").BackendRefs[0].Port; p == nil || *p != 8443 {
+		t.Errorf("https backend port = %v, want 8443", p)
 	}
 	want := map[string]bool{"orders-get/" + FeatureStickyHash: true, "catalog/" + FeatureStickyHash: true, "orders-all/" + FeatureFallback: true,
 		"payments-old/" + FeatureRetiredStatus: true, "/" + FeatureIdentity: true, "catalog-search/" + FeatureShadowCompare: true, "/" + FeatureOverrideCookie: true}

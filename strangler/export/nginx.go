@@ -435,6 +435,11 @@ func NGINXConf(cfg *strangler.Config, opts Options) ([]byte, []Warning, error) {
 	w.line(`if ($request_uri ~ "^[^?]*%%00") {`)
 	w.line("return 400;")
 	w.line("}")
+	// NGINX cannot read a raw backslash as a slash (carve's default) and would send the
+	// request to the monolith under another spelling: reject it instead.
+	w.line(`if ($request_uri ~ "^[^?]*\\\\") {`)
+	w.line("return 400;")
+	w.line("}")
 	if orDefault(pp.Params, "reject") == "reject" {
 		w.line(`if ($request_uri ~ "^[^?]*;") {`)
 		w.line("return 400;")
@@ -445,7 +450,7 @@ func NGINXConf(cfg *strangler.Config, opts Options) ([]byte, []Warning, error) {
 	if pp.OnChange == "redirect" {
 		wn.add("", FeaturePathPolicy, "paths.on_change: redirect is not reproduced: NGINX matches the normalized path and forwards the request target as received")
 	}
-	wn.add("", FeaturePathPolicy, "NGINX matches the decoded, normalized path ($uri) like carve's canonical path, but forwards the request target as received ($request_uri), where carve forwards the canonical path; a raw \\ is a plain character in NGINX (carve: a slash), and dot segments above the root get 400 (carve: clamped at /)")
+	wn.add("", FeaturePathPolicy, "NGINX matches the decoded, normalized path ($uri) like carve's canonical path, but forwards the request target as received ($request_uri), where carve forwards the canonical path; a raw \\ gets 400 from NGINX (carve: read as a slash), and dot segments above the root get 400 (carve: clamped at /)")
 	if leakGuard {
 		wn.add("", FeatureLeakGuard, "the leak guard is reproduced for other-case spellings of carved paths; ;params and %%2F spellings are covered by the path policy only when it rejects them")
 	}

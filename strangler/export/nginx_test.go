@@ -139,8 +139,9 @@ func tryNGINX(t *testing.T, bin string, render func(listen string) []byte) (stri
 	return "", "timeout waiting for nginx: " + stderr.String()
 }
 
-// diffBackend answers with its name and the request target it received.
-func diffBackend(t *testing.T, name string) string {
+// diffBackend answers with its name and the request target it received, and records the
+// targets in seen.
+func diffBackend(t *testing.T, name string, seen chan<- string) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -148,6 +149,12 @@ func diffBackend(t *testing.T, name string) string {
 	}
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
+		if seen != nil {
+			select {
+			case seen <- r.Method + " " + r.RequestURI:
+			default:
+			}
+		}
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(map[string]string{"backend": name, "target": r.RequestURI})
 	})}
@@ -273,7 +280,8 @@ routes:
 // forwarded request target, or a documented export warning.
 func TestDifferentialNGINX(t *testing.T) {
 	bin := nginxBinary(t)
-	mono, svc := diffBackend(t, "monolith"), diffBackend(t, "orders")
+	svcSeen := make(chan string, 4096)
+	mono, svc := diffBackend(t, "monolith", nil), diffBackend(t, "orders", svcSeen)
 	cfg, err := strangler.Parse("diff.yaml", fmt.Appendf(nil, diffConfig, mono, svc))
 	if err != nil {
 		t.Fatal(err)
@@ -378,11 +386,33 @@ func TestDifferentialNGINX(t *testing.T) {
 			}
 			continue
 		}
+		if want.Backend == "orders" && got.Backend == "monolith" {
+			t.Errorf("%s: monolith leak: carve sends it to the service, nginx to the monolith", name)
+			continue
+		}
 		if rq.divergent != "" && documented[rq.divergent] {
 			t.Logf("%s: documented divergence %s: carve %+v, nginx %+v", name, rq.divergent, want, got)
 			continue
 		}
 		t.Errorf("%s: carve %+v, nginx %+v", name, want, got)
+	}
+
+	// Shadow: NGINX mirrors GET (not POST) of the shadow route to the service.
+	for len(svcSeen) > 0 {
+		<-svcSeen
+	}
+	for _, rq := range []diffRequest{{method: "POST", target: "/api/shadow/post-check"}, {method: "GET", target: "/api/shadow/get-check"}} {
+		if res, err := send(nginxAddr, rq); err != nil || res.Backend != "monolith" {
+			t.Fatalf("%s %s via nginx: %+v, %v; want the monolith", rq.method, rq.target, res, err)
+		}
+	}
+	select {
+	case got := <-svcSeen:
+		if got != "GET /api/shadow/get-check" {
+			t.Errorf("the service received %q, want the mirrored GET /api/shadow/get-check only", got)
+		}
+	case <-time.After(3 * time.Second):
+		t.Errorf("the service received no mirrored request")
 	}
 
 	// Mid weight, sticky by header: both split about half the keys, each key stays on its
