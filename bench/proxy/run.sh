@@ -6,6 +6,11 @@
 #   ROUNDS=5 DUR=10s CONNS=128 bench/proxy/run.sh
 #   GOMAXPROCS_PROXY=1 bench/proxy/run.sh
 #
+# Targets: direct (the backend), carve (engine auto: synchronous HTTP/1.1 path), carve-std
+# (engine std: net/http Transport), nginx. After the throughput rounds, an open-loop phase
+# (bench/proxy/loadgen) measures p50/p99 at half of carve's median throughput against direct,
+# carve and nginx, so "added latency" is carve's p99 minus direct's at the same rate.
+#
 # Installs wrk and nginx with apt-get when missing (needs root). Prints a Markdown table.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,6 +22,8 @@ THREADS=${THREADS:-1}
 BACKEND_PORT=${BACKEND_PORT:-18081}
 CARVE_PORT=${CARVE_PORT:-18080}
 CARVE_ADMIN_PORT=${CARVE_ADMIN_PORT:-18090}
+CARVE_STD_PORT=${CARVE_STD_PORT:-18083}
+CARVE_STD_ADMIN_PORT=${CARVE_STD_ADMIN_PORT:-18093}
 NGINX_PORT=${NGINX_PORT:-18082}
 
 if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
@@ -35,6 +42,7 @@ trap cleanup EXIT
 
 go build -o "$tmp/backend" ./bench/proxy/backend
 go build -o "$tmp/carveproxy" ./bench/proxy/carveproxy
+go build -o "$tmp/loadgen" ./bench/proxy/loadgen
 
 cat >"$tmp/strangler.yaml" <<YAML
 version: 1
@@ -48,6 +56,8 @@ routes:
 access_log: false
 reload: {interval: -1s}
 YAML
+sed -e "s/127.0.0.1:$CARVE_PORT/127.0.0.1:$CARVE_STD_PORT/" -e "s/127.0.0.1:$CARVE_ADMIN_PORT/127.0.0.1:$CARVE_STD_ADMIN_PORT/" \
+	-e "s|timesale: {url: \(.*\)}|timesale: {url: \1, engine: std}|" "$tmp/strangler.yaml" >"$tmp/strangler-std.yaml"
 
 mkdir -p "$tmp/nginx"
 cat >"$tmp/nginx.conf" <<CONF
@@ -75,10 +85,13 @@ http {
 CONF
 
 "$tmp/backend" -listen "127.0.0.1:$BACKEND_PORT" & pids+=($!)
-GOMAXPROCS=${GOMAXPROCS_PROXY:-} "$tmp/carveproxy" -c "$tmp/strangler.yaml" & pids+=($!)
+if [ -n "${GOMAXPROCS_PROXY:-}" ]; then export GOMAXPROCS=$GOMAXPROCS_PROXY; fi
+"$tmp/carveproxy" -c "$tmp/strangler.yaml" & pids+=($!)
+"$tmp/carveproxy" -c "$tmp/strangler-std.yaml" & pids+=($!)
+unset GOMAXPROCS
 "$NGINX" -c "$tmp/nginx.conf" -p "$tmp/nginx" -g 'daemon off;' & pids+=($!)
 
-for port in $BACKEND_PORT $CARVE_PORT $NGINX_PORT; do
+for port in $BACKEND_PORT $CARVE_PORT $CARVE_STD_PORT $NGINX_PORT; do
 	for _ in $(seq 50); do
 		curl -fsS -o /dev/null "http://127.0.0.1:$port/api/sale/1" && break
 		sleep 0.1
@@ -89,8 +102,9 @@ done
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.3f", v}'; }
 
 declare -A rps p50 p99
-targets=(direct carve nginx)
-declare -A urls=([direct]="http://127.0.0.1:$BACKEND_PORT/api/sale/1" [carve]="http://127.0.0.1:$CARVE_PORT/api/sale/1" [nginx]="http://127.0.0.1:$NGINX_PORT/api/sale/1")
+targets=(direct carve carve-std nginx)
+declare -A urls=([direct]="http://127.0.0.1:$BACKEND_PORT/api/sale/1" [carve]="http://127.0.0.1:$CARVE_PORT/api/sale/1"
+	[carve-std]="http://127.0.0.1:$CARVE_STD_PORT/api/sale/1" [nginx]="http://127.0.0.1:$NGINX_PORT/api/sale/1")
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(uname -r); wrk -t$THREADS -c$CONNS -d$DUR, $ROUNDS rounds" >&2
 for r in $(seq "$ROUNDS"); do
@@ -114,4 +128,15 @@ for t in "${targets[@]}"; do
 	m=$(echo "${rps[$t]}" | median)
 	printf "| %s | %.0f | %s | %s | %s | %.2f | %.2f |\n" "$t" "$m" "${rps[$t]% }" "$(echo "${p50[$t]}" | median)" "$(echo "${p99[$t]}" | median)" \
 		"$(echo "$m / $dm" | bc -l)" "$(echo "$m / $nm" | bc -l)"
+done
+
+half=$(echo "$(echo "${rps[carve]}" | median) / 2" | bc)
+echo
+echo "Open loop at $half req/s (half of carve's median), ${DUR} per target, $CONNS connections:"
+echo
+echo "| path | achieved req/s | p50 ms | p99 ms |"
+echo "|---|---|---|---|"
+for t in direct carve nginx; do
+	out=$("$tmp/loadgen" -url "${urls[$t]}" -rate "$half" -c "$CONNS" -d "$DUR")
+	echo "$out" | awk -v t="$t" '{for (i=1;i<=NF;i++) {split($i,kv,"="); v[kv[1]]=kv[2]}; printf "| %s | %s | %s | %s |%s\n", t, v["achieved"], v["p50"], v["p99"], (v["errors"]>0 ? " errors " v["errors"] : "")}'
 done
