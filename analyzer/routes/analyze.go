@@ -393,116 +393,6 @@ func (a *analyzer) assign(lhs, rhs ast.Expr, tok token.Token) {
 	}
 }
 
-// def is one assignment to a local variable.
-type def struct {
-	id    *ast.Ident // the assigned identifier: the points-to key of this assignment
-	block ast.Node   // innermost block holding the assignment
-	fn    ast.Node   // innermost function holding it
-}
-
-// isLocal reports whether v is a variable declared inside a function (not a field, not a
-// package variable).
-func isLocal(v *types.Var) bool {
-	return v.Pkg() != nil && !v.IsField() && v.Parent() != nil && v.Parent() != v.Pkg().Scope() && v.Parent() != types.Universe
-}
-
-// assignSet records that the routers in set are assigned to lhs. Assignments to local
-// variables are kept apart, so a use sees only the assignments that reach it (see localPts).
-func (a *analyzer) assignSet(lhs ast.Expr, set map[*object]bool) {
-	key := a.lhsKey(lhs)
-	if key == nil {
-		return
-	}
-	id, isIdent := unparen(lhs).(*ast.Ident)
-	v, isVar := key.(*types.Var)
-	if !isIdent || !isVar || !isLocal(v) || len(a.funcs) == 0 {
-		a.add(key, set)
-		return
-	}
-	found := false
-	for _, d := range a.defs[v] {
-		if d.id == id {
-			found = true
-			break
-		}
-	}
-	if !found {
-		var block ast.Node
-		for i := len(a.stack) - 1; i >= 0; i-- {
-			switch a.stack[i].(type) {
-			case *ast.BlockStmt, *ast.CaseClause, *ast.CommClause:
-				block = a.stack[i]
-			}
-			if block != nil {
-				break
-			}
-		}
-		if block == nil {
-			block = a.funcs[len(a.funcs)-1]
-		}
-		ds := append(a.defs[v], def{id: id, block: block, fn: a.funcs[len(a.funcs)-1]})
-		sort.Slice(ds, func(i, j int) bool { return ds[i].id.Pos() < ds[j].id.Pos() })
-		a.defs[v] = ds
-		a.changed = true
-	}
-	a.add(id, set)
-}
-
-// localPts returns the routers a use of a local variable may see: the last assignment before
-// it whose block holds the use, and the assignments in between in nested blocks (an
-// approximation of reaching definitions that ignores loop back edges). A use in another
-// function than an assignment (a closure) sees every assignment.
-func (a *analyzer) localPts(v *types.Var, use token.Pos) map[*object]bool {
-	ds := a.defs[v]
-	if len(ds) == 0 {
-		return a.pts[v]
-	}
-	var useFn ast.Node
-	if len(a.funcs) > 0 {
-		useFn = a.funcs[len(a.funcs)-1]
-	}
-	for _, d := range ds {
-		if d.fn != useFn {
-			return a.allPts(v)
-		}
-	}
-	out := map[*object]bool{}
-	killed := false
-	for i := len(ds) - 1; i >= 0; i-- {
-		d := ds[i]
-		if d.id.Pos() >= use {
-			continue
-		}
-		for o := range a.pts[d.id] {
-			out[o] = true
-		}
-		if d.block.Pos() <= use && use < d.block.End() {
-			killed = true
-			break
-		}
-	}
-	if !killed {
-		for o := range a.pts[v] {
-			out[o] = true
-		}
-	}
-	return out
-}
-
-// allPts returns every router a variable may hold, over all its assignments.
-func (a *analyzer) allPts(v *types.Var) map[*object]bool {
-	out := map[*object]bool{}
-	for o := range a.pts[v] {
-		out[o] = true
-	}
-	for _, d := range a.defs[v] {
-		for o := range a.pts[d.id] {
-			out[o] = true
-		}
-	}
-	return out
-}
-
 // bindFields binds the fields of a struct literal to the router values given to them.
 func (a *analyzer) bindFields(lit *ast.CompositeLit) {
 	tv, ok := a.info.Types[lit]
@@ -560,73 +450,8 @@ func (a *analyzer) bindCall(call *ast.CallExpr) {
 	}
 }
 
-// targets returns the module functions a call may run: its static callee, or every module
-// implementation of the interface method it calls.
-func (a *analyzer) targets(call *ast.CallExpr) []*types.Func {
-	if fn := typeutil.StaticCallee(a.info, call); fn != nil {
-		fn = fn.Origin()
-		if a.decls[fn] == nil {
-			return nil
-		}
-		return []*types.Func{fn}
-	}
-	fn := a.callee(call)
-	if fn == nil || fn.Signature().Recv() == nil {
-		return nil
-	}
-	impls := a.implementations(fn)
-	if sel, ok := unparen(call.Fun).(*ast.SelectorExpr); ok {
-		impls = a.narrow(sel.X, impls)
-	}
-	return impls
-}
-
-// narrow keeps the implementations whose receiver type is one of the concrete types the
-// variable x is ever given; it returns impls unchanged when x is not such a variable.
-func (a *analyzer) narrow(x ast.Expr, impls []*types.Func) []*types.Func {
-	id, ok := unparen(x).(*ast.Ident)
-	if !ok {
-		return impls
-	}
-	v, ok := a.info.Uses[id].(*types.Var)
-	if !ok {
-		return impls
-	}
-	vals := a.sortedVals(v)
-	if len(vals) == 0 {
-		return impls
-	}
-	named := map[*types.TypeName]bool{}
-	for _, as := range vals {
-		if as.info == nil {
-			return impls
-		}
-		t := as.info.TypeOf(as.e)
-		if t == nil || types.IsInterface(t) {
-			return impls
-		}
-		if p, ok := t.(*types.Pointer); ok {
-			t = p.Elem()
-		}
-		n, ok := t.(*types.Named)
-		if !ok {
-			return impls
-		}
-		named[n.Origin().Obj()] = true
-	}
-	var out []*types.Func
-	for _, m := range impls {
-		t := m.Signature().Recv().Type()
-		if p, ok := t.(*types.Pointer); ok {
-			t = p.Elem()
-		}
-		if n, ok := t.(*types.Named); ok && named[n.Origin().Obj()] {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
+// bindArgs binds call arguments to the parameters of sig (the variadic one gets every extra
+// argument).
 func (a *analyzer) bindArgs(sig *types.Signature, args []ast.Expr, ellipsis bool) {
 	n := sig.Params().Len()
 	if n == 0 {
@@ -728,34 +553,6 @@ func (a *analyzer) sortedVals(v *types.Var) []assigned {
 	return out
 }
 
-// implementations returns the methods of module types that implement the interface method fn
-// (class-hierarchy analysis), in source order.
-func (a *analyzer) implementations(fn *types.Func) []*types.Func {
-	if r, ok := a.impls[fn]; ok {
-		return r
-	}
-	var out []*types.Func
-	if recv := fn.Signature().Recv(); recv != nil {
-		if iface, ok := recv.Type().Underlying().(*types.Interface); ok {
-			for _, m := range a.methods[fn.Name()] {
-				t := m.Signature().Recv().Type()
-				if p, ok := t.(*types.Pointer); ok {
-					t = p.Elem()
-				}
-				if n, ok := t.(*types.Named); !ok || n.TypeParams().Len() > 0 {
-					continue
-				}
-				if types.Implements(t, iface) || types.Implements(types.NewPointer(t), iface) {
-					out = append(out, m)
-				}
-			}
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Pos() < out[j].Pos() })
-	a.impls[fn] = out
-	return out
-}
-
 // callee returns the function or method a call invokes (an interface method for calls through
 // an interface), or nil.
 func (a *analyzer) callee(call *ast.CallExpr) *types.Func {
@@ -797,11 +594,6 @@ func recvTypeName(fn *types.Func) string {
 		return n.Obj().Name()
 	}
 	return ""
-}
-
-func isString(t types.Type) bool {
-	b, ok := t.Underlying().(*types.Basic)
-	return ok && b.Info()&types.IsString != 0
 }
 
 func unparen(e ast.Expr) ast.Expr {
