@@ -59,9 +59,9 @@ func generate(out, module string, packages int) error {
 		}
 		ds = append(ds, d)
 		for name, tmpl := range map[string]*template.Template{
-			"internal/" + d.Name + "/store/store.go":     storeTmpl,
-			"internal/" + d.Name + "/service/service.go": serviceTmpl,
-			"internal/" + d.Name + "/handler/handler.go": handlerTmpl,
+			"internal/" + d.Name + "/store/store.go":         storeTmpl,
+			"internal/" + d.Name + "/service/service.go":     serviceTmpl,
+			"internal/" + d.Name + "/handler/handler.go":     handlerTmpl,
 			fmt.Sprintf("migrations/%04d_%s.sql", i, d.Name): migrationTmpl,
 		} {
 			var b bytes.Buffer
