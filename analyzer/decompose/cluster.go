@@ -713,7 +713,11 @@ func detectKernel(m *model, w weights, seed uint64) []bool {
 			continue
 		}
 		id := string(m.units[u].ID)
-		recv, ok := m.idx[facts.UnitID(id[:strings.LastIndex(id, ".")])]
+		dot := strings.LastIndex(id, ".")
+		if dot < 0 {
+			continue
+		}
+		recv, ok := m.idx[facts.UnitID(id[:dot])]
 		if !ok || !kernel[recv] {
 			continue
 		}

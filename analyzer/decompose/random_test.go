@@ -27,6 +27,14 @@ func randomFacts(seed uint64) *facts.Facts {
 		}
 		file := fmt.Sprintf("%s/f%d.go", pkg, r.IntN(4))
 		id := facts.UnitID(fmt.Sprintf("%s.U%d", pkg, i))
+		switch r.IntN(25) {
+		case 0: // malformed: no dot
+			id = facts.UnitID(fmt.Sprintf("U%d", i))
+		case 1: // no file
+			file = ""
+		case 2: // no package
+			pkg = ""
+		}
 		kinds := []facts.UnitKind{facts.Func, facts.Method, facts.Type, facts.Var}
 		f.Units = append(f.Units, facts.Unit{ID: id, Kind: kinds[r.IntN(4)], Package: pkg, Pos: facts.Pos{File: file, Line: 1 + i}, Lines: 1 + r.IntN(30)})
 		ids = append(ids, id)

@@ -77,7 +77,7 @@ func WriteSpec(p *Proposal, f *facts.Facts) []byte {
 		return sel[k]
 	}
 	for _, pk := range sortedKeys(pkgs) {
-		if len(pkgs[pk]) == 1 {
+		if len(pkgs[pk]) == 1 && pk != "" {
 			for k := range pkgs[pk] {
 				get(k).packages = append(get(k).packages, pk)
 			}
@@ -86,8 +86,8 @@ func WriteSpec(p *Proposal, f *facts.Facts) []byte {
 	for _, u := range sortedUnits(units) {
 		k := key(u.ID)
 		switch {
-		case len(pkgs[u.Package]) == 1:
-		case len(files[u.File()]) == 1:
+		case len(pkgs[u.Package]) == 1 && u.Package != "":
+		case len(files[u.File()]) == 1 && u.File() != "":
 			s := get(k)
 			if len(s.files) == 0 || s.files[len(s.files)-1] != u.File() {
 				s.files = append(s.files, u.File())
