@@ -94,3 +94,139 @@ shared_kernel: {files: [p/k.go]}
 		t.Errorf("Score with the kernel unit in a service = %+v, want MoJoFM 50 (1 move; max 4 − 2)", sc)
 	}
 }
+
+// FuzzMoJo checks properties of the MoJo implementation on arbitrary labelings: 0 ≤ mno(A, B) ≤
+// max mno(·, B), mno(B, B) = 0, MoJoFM in [0, 100], ARI ≤ 1 and symmetric.
+func FuzzMoJo(f *testing.F) {
+	f.Add([]byte{0, 0, 1, 1}, []byte{0, 1, 0, 1})
+	f.Add([]byte{0, 1, 2, 3, 4}, []byte{0, 0, 0, 0, 0})
+	f.Add([]byte{3, 3, 3, 1, 1, 2}, []byte{0, 0, 1, 1, 2, 2})
+	f.Fuzz(func(t *testing.T, x, y []byte) {
+		n := min(len(x), len(y), 64)
+		if n == 0 {
+			return
+		}
+		la, lb := make([]string, n), make([]string, n)
+		for i := 0; i < n; i++ {
+			la[i] = string(rune('a' + x[i]%8))
+			lb[i] = string(rune('a' + y[i]%8))
+		}
+		a, b := dense(la), dense(lb)
+		d, mx := mojo(a, b), maxMojo(b)
+		if d < 0 || d > mx {
+			t.Fatalf("mojo(%v, %v) = %d, want within [0, %d]", a, b, d, mx)
+		}
+		if self := mojo(b, b); self != 0 {
+			t.Fatalf("mojo(b, b) = %d, want 0", self)
+		}
+		if fm := mojoFM(a, b); fm < 0 || fm > 100 {
+			t.Fatalf("mojoFM = %v, want within [0, 100]", fm)
+		}
+		r1, r2 := ari(a, b), ari(b, a)
+		if r1 > 1+1e-9 || !near(r1, r2) {
+			t.Fatalf("ari(a, b) = %v, ari(b, a) = %v, want ≤ 1 and equal", r1, r2)
+		}
+	})
+}
+
+// canon renumbers a labeling by first appearance, so equal partitions have equal keys.
+func canon(l []int) string {
+	m := map[int]int{}
+	out := make([]byte, len(l))
+	for i, x := range l {
+		if _, ok := m[x]; !ok {
+			m[x] = len(m)
+		}
+		out[i] = byte('0' + m[x])
+	}
+	return string(out)
+}
+
+// bruteMoJo finds the fewest Move and Join operations turning a into b by breadth-first search
+// over partitions (tiny n only).
+func bruteMoJo(a, b []int) int {
+	target := canon(b)
+	n := len(a)
+	start := canon(a)
+	dist := map[string]int{start: 0}
+	queue := []string{start}
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		if s == target {
+			return dist[s]
+		}
+		l := make([]int, n)
+		k := 0
+		for i := range s {
+			l[i] = int(s[i] - '0')
+			k = max(k, l[i]+1)
+		}
+		var next []string
+		for i := 0; i < n; i++ { // move object i to cluster c (k = a new cluster)
+			for c := 0; c <= k; c++ {
+				if c != l[i] {
+					m := append([]int(nil), l...)
+					m[i] = c
+					next = append(next, canon(m))
+				}
+			}
+		}
+		for x := 0; x < k; x++ { // join clusters x and y
+			for y := x + 1; y < k; y++ {
+				m := append([]int(nil), l...)
+				for i := range m {
+					if m[i] == y {
+						m[i] = x
+					}
+				}
+				next = append(next, canon(m))
+			}
+		}
+		for _, t := range next {
+			if _, ok := dist[t]; !ok {
+				dist[t] = dist[s] + 1
+				queue = append(queue, t)
+			}
+		}
+	}
+	return -1
+}
+
+// partitions returns every partition of n objects as a canonical labeling.
+func partitions(n int) [][]int {
+	var out [][]int
+	var rec func(l []int, k int)
+	rec = func(l []int, k int) {
+		if len(l) == n {
+			out = append(out, append([]int(nil), l...))
+			return
+		}
+		for c := 0; c <= k; c++ {
+			rec(append(l, c), max(k, c+1))
+		}
+	}
+	rec(nil, 0)
+	return out
+}
+
+// TestMoJoOptimal compares mojo and maxMojo with breadth-first search over every pair of
+// partitions of up to 5 objects.
+func TestMoJoOptimal(t *testing.T) {
+	for n := 1; n <= 5; n++ {
+		ps := partitions(n)
+		for _, b := range ps {
+			worst := 0
+			for _, a := range ps {
+				want := bruteMoJo(a, b)
+				worst = max(worst, want)
+				if got := mojo(a, b); got != want {
+					t.Fatalf("mojo(%v, %v) = %d, breadth-first search says %d", a, b, got, want)
+				}
+			}
+			if got := maxMojo(b); got != worst {
+				t.Fatalf("maxMojo(%v) = %d, breadth-first search says %d", b, got, worst)
+			}
+		}
+	}
+}
