@@ -404,6 +404,24 @@ type chain struct {
 // evalRoute follows a gorilla/mux chain (r.HandleFunc(...).Methods(...), r.Path(...).Handler(...),
 // r.PathPrefix(...)) back to the router it starts on.
 func (a *analyzer) evalRoute(e ast.Expr) *chain {
+	return a.evalRouteDepth(e, 0)
+}
+
+func (a *analyzer) evalRouteDepth(e ast.Expr, depth int) *chain {
+	if e == nil || depth > 64 {
+		return nil
+	}
+	if id, ok := unparen(e).(*ast.Ident); ok { // route := r.NewRoute(); route.Path(p)...
+		v, ok := a.info.Uses[id].(*types.Var)
+		if !ok {
+			return nil
+		}
+		vals := a.sortedVals(v)
+		if len(vals) != 1 || vals[0].info != a.info {
+			return nil
+		}
+		return a.evalRouteDepth(vals[0].e, depth+1)
+	}
 	call, ok := unparen(e).(*ast.CallExpr)
 	if !ok {
 		return nil
@@ -423,7 +441,7 @@ func (a *analyzer) evalRoute(e ast.Expr) *chain {
 			return ch
 		}
 	case "Route":
-		ch = a.evalRoute(recv)
+		ch = a.evalRouteDepth(recv, depth+1)
 		if ch == nil {
 			return nil
 		}

@@ -119,15 +119,20 @@ func lessPos(a, b string) bool {
 // maxPaths bounds the full paths one router object can have (a router mounted in many places).
 const maxPaths = 64
 
+// maxSteps bounds the walk over the mounts of one router object.
+const maxSteps = 10000
+
 // fullPaths returns the full paths of leaf registered on obj, and the first root object of
 // unknown origin met on the way (nil if none).
 func (a *analyzer) fullPaths(obj *object, leaf string) ([]string, *object) {
 	var out []string
 	var unknown *object
 	seen := map[string]bool{}
+	steps := 0
 	var walk func(o *object, p string, depth int)
 	walk = func(o *object, p string, depth int) {
-		if len(out) >= maxPaths {
+		steps++
+		if len(out) >= maxPaths || steps > maxSteps {
 			return
 		}
 		if len(o.parents) == 0 || depth > 32 {

@@ -220,7 +220,7 @@ func TestExtractHandlers(t *testing.T) {
 		{"gorilla", []row{
 			{"api/api.go:27 PUT /api/v1/items", "api.Handler.create", "gorilla/mux"},
 			{"api/api.go:31 ANY /files/", "api.fileHandler.ServeHTTP", "gorilla/mux"},
-			{"api/api.go:44 POST /api/v1/admin/x", "api.Handler.create", "gorilla/mux"},
+			{"api/api.go:46 POST /api/v1/admin/x", "api.Handler.create", "gorilla/mux"},
 		}, nil},
 		{"gin", []row{
 			{"server/server.go:21 GET /ping", "server.New", "gin"},

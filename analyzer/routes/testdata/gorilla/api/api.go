@@ -36,6 +36,8 @@ func Router(h *Handler) *mux.Router {
 	r.                        // want route PATCH /multi
 					HandleFunc("/multi", h.get).
 					Methods("PATCH")
+	route := r.NewRoute()
+	route.Path("/routed").Methods("OPTIONS").HandlerFunc(h.list) // want route OPTIONS /routed
 	return r
 }
 
