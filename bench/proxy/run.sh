@@ -84,12 +84,12 @@ http {
 }
 CONF
 
-"$tmp/backend" -listen "127.0.0.1:$BACKEND_PORT" & pids+=($!)
+"$tmp/backend" -listen "127.0.0.1:$BACKEND_PORT" & pids+=($!); backend_pid=$!
 if [ -n "${GOMAXPROCS_PROXY:-}" ]; then export GOMAXPROCS=$GOMAXPROCS_PROXY; fi
-"$tmp/carveproxy" -c "$tmp/strangler.yaml" & pids+=($!)
-"$tmp/carveproxy" -c "$tmp/strangler-std.yaml" & pids+=($!)
+"$tmp/carveproxy" -c "$tmp/strangler.yaml" & pids+=($!); carve_pid=$!
+"$tmp/carveproxy" -c "$tmp/strangler-std.yaml" & pids+=($!); carve_std_pid=$!
 unset GOMAXPROCS
-"$NGINX" -c "$tmp/nginx.conf" -p "$tmp/nginx" -g 'daemon off;' & pids+=($!)
+"$NGINX" -c "$tmp/nginx.conf" -p "$tmp/nginx" -g 'daemon off;' & pids+=($!); nginx_pid=$!
 
 for port in $BACKEND_PORT $CARVE_PORT $CARVE_STD_PORT $NGINX_PORT; do
 	for _ in $(seq 50); do
@@ -98,10 +98,16 @@ for port in $BACKEND_PORT $CARVE_PORT $CARVE_STD_PORT $NGINX_PORT; do
 	done
 done
 
+nginx_worker=$(pgrep -P "$nginx_pid" | head -1)
+declare -A procs=([direct]=$backend_pid [carve]=$carve_pid [carve-std]=$carve_std_pid [nginx]=$nginx_worker)
+tck=$(getconf CLK_TCK)
+# cpu_ticks prints utime+stime of a process in clock ticks.
+cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+
 # to_ms converts wrk latency values (123.45us, 1.23ms, 1.2s) to milliseconds.
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.3f", v}'; }
 
-declare -A rps p50 p99
+declare -A rps p50 p99 cpu
 targets=(direct carve carve-std nginx)
 declare -A urls=([direct]="http://127.0.0.1:$BACKEND_PORT/api/sale/1" [carve]="http://127.0.0.1:$CARVE_PORT/api/sale/1"
 	[carve-std]="http://127.0.0.1:$CARVE_STD_PORT/api/sale/1" [nginx]="http://127.0.0.1:$NGINX_PORT/api/sale/1")
@@ -109,7 +115,11 @@ declare -A urls=([direct]="http://127.0.0.1:$BACKEND_PORT/api/sale/1" [carve]="h
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(uname -r); wrk -t$THREADS -c$CONNS -d$DUR, $ROUNDS rounds" >&2
 for r in $(seq "$ROUNDS"); do
 	for t in "${targets[@]}"; do
+		c0=$(cpu_ticks "${procs[$t]}")
 		out=$(wrk -t"$THREADS" -c"$CONNS" -d"$DUR" --latency "${urls[$t]}")
+		c1=$(cpu_ticks "${procs[$t]}")
+		n=$(echo "$out" | awk '/requests in/ {print $1}')
+		cpu[$t]+="$(echo "($c1 - $c0) * 1000000 / $tck / $n" | bc -l | xargs printf '%.1f') "
 		if echo "$out" | grep -q "Non-2xx\|Socket errors"; then echo "round $r $t: errors: $(echo "$out" | grep "Non-2xx\|Socket errors")" >&2; fi
 		rps[$t]+="$(echo "$out" | awk '/Requests\/sec/ {print $2}') "
 		p50[$t]+="$(echo "$out" | awk '$1=="50%" {print $2}' | to_ms) "
@@ -120,14 +130,14 @@ done
 
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo
-echo "| path | req/s (median) | req/s (rounds) | p50 ms | p99 ms | vs direct | vs NGINX |"
-echo "|---|---|---|---|---|---|---|"
+echo "| path | req/s (median) | req/s (rounds) | p50 ms | p99 ms | vs direct | vs NGINX | CPU µs/req of the serving process |"
+echo "|---|---|---|---|---|---|---|---|"
 dm=$(echo "${rps[direct]}" | median)
 nm=$(echo "${rps[nginx]}" | median)
 for t in "${targets[@]}"; do
 	m=$(echo "${rps[$t]}" | median)
-	printf "| %s | %.0f | %s | %s | %s | %.2f | %.2f |\n" "$t" "$m" "${rps[$t]% }" "$(echo "${p50[$t]}" | median)" "$(echo "${p99[$t]}" | median)" \
-		"$(echo "$m / $dm" | bc -l)" "$(echo "$m / $nm" | bc -l)"
+	printf "| %s | %.0f | %s | %s | %s | %.2f | %.2f | %s |\n" "$t" "$m" "${rps[$t]% }" "$(echo "${p50[$t]}" | median)" "$(echo "${p99[$t]}" | median)" \
+		"$(echo "$m / $dm" | bc -l)" "$(echo "$m / $nm" | bc -l)" "$(echo "${cpu[$t]}" | median)"
 done
 
 half=$(echo "$(echo "${rps[carve]}" | median) / 2" | bc)
