@@ -302,3 +302,26 @@ func TestFixtureDeterminism(t *testing.T) {
 		}
 	}
 }
+
+// TestProposeHook: the analyzer passes its granularity options to Propose and evaluates the
+// spec instead when one is given.
+func TestProposeHook(t *testing.T) {
+	res := analyzeFixture(t, "ledger")
+	p, err := propose(&res.Facts, Options{Services: 6, Sweep: []int{4, 8}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Source != "proposed" || len(p.Services) != 6 || len(p.Sweep) != 2 || p.Sweep[0].Services != 4 || p.Sweep[1].Services != 8 {
+		t.Errorf("propose(Services 6, Sweep 4, 8) = %s with %d services, sweep %+v", p.Source, len(p.Services), p.Sweep)
+	}
+	p, err = propose(&res.Facts, Options{Spec: fixtureTruth(t, "ledger"), Services: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Source != "carve.yaml" || len(p.Services) != 8 {
+		t.Errorf("propose(Spec) = %s with %d services, want carve.yaml with the spec's 8", p.Source, len(p.Services))
+	}
+	if res.Proposal == nil || res.Summary.Services != len(res.Proposal.Services) || res.Summary.Findings != len(res.Proposal.Findings) {
+		t.Errorf("Analyze did not attach the proposal: summary %+v", res.Summary)
+	}
+}
