@@ -681,28 +681,6 @@ func detectKernel(m *model, w weights, seed uint64) []bool {
 			}
 		}
 	}
-	// Glue: functions without SQL whose every dependency and every user is kernel
-	// (store.New, called by main, building the Store handle).
-	for changed := true; changed; {
-		changed = false
-		for u := 0; u < n; u++ {
-			un := m.units[u]
-			if kind[u] != none || m.nsql[u] > 0 || touches[u] || (un.Kind != facts.Func && un.Kind != facts.Method) || len(m.out[u])+len(m.in[u]) == 0 {
-				continue
-			}
-			all := true
-			for _, d := range m.out[u] {
-				all = all && kind[d.to] != none
-			}
-			for _, d := range m.in[u] {
-				all = all && kind[d.to] != none
-			}
-			if all {
-				kind[u] = helper
-				changed = true
-			}
-		}
-	}
 	kernel := make([]bool, n)
 	for u := range kernel {
 		kernel[u] = kind[u] != none
@@ -760,6 +738,29 @@ func detectKernel(m *model, w weights, seed uint64) []bool {
 	for u := 0; u < n; u++ {
 		if wholeKernel[m.units[u].Package] {
 			kernel[u] = true
+		}
+	}
+	// Glue: functions without SQL whose every dependency and every user is kernel
+	// (store.New, called by main, building the Store handle; a middleware used only by the
+	// router).
+	for changed := true; changed; {
+		changed = false
+		for u := 0; u < n; u++ {
+			un := m.units[u]
+			if kernel[u] || m.nsql[u] > 0 || touches[u] || (un.Kind != facts.Func && un.Kind != facts.Method) || len(m.out[u])+len(m.in[u]) == 0 {
+				continue
+			}
+			all := true
+			for _, d := range m.out[u] {
+				all = all && kernel[d.to]
+			}
+			for _, d := range m.in[u] {
+				all = all && kernel[d.to]
+			}
+			if all {
+				kernel[u] = true
+				changed = true
+			}
 		}
 	}
 	return kernel
