@@ -11,11 +11,10 @@ import (
 
 // assignment is where every unit and table goes, by dense index.
 type assignment struct {
-	names   []string // service names by index, sorted
-	svc     []int    // per unit: service index, -1 for kernel and outliers
-	kernel  []bool   // per unit
-	outlier []bool   // per unit: assigned nowhere and not kernel
-	owner   []int    // per table: owning service index, -1 when nobody owns it
+	names  []string // service names by index, sorted
+	svc    []int    // per unit: service index, -1 for kernel and outliers
+	kernel []bool   // per unit; a unit neither in a service nor kernel is an outlier
+	owner  []int    // per table: owning service index, -1 when nobody owns it
 }
 
 // allowFunc reports whether a dependency of kind (call, read, write, join, tx, fk) from one

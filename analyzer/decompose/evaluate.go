@@ -33,7 +33,7 @@ func Evaluate(f *facts.Facts, s *spec.Spec) (*Proposal, error) {
 	for i, n := range names {
 		idx[n] = i
 	}
-	a := &assignment{names: names, svc: make([]int, len(m.units)), kernel: make([]bool, len(m.units)), outlier: make([]bool, len(m.units)), owner: make([]int, len(m.tables))}
+	a := &assignment{names: names, svc: make([]int, len(m.units)), kernel: make([]bool, len(m.units)), owner: make([]int, len(m.tables))}
 	var errs []error
 	for u, un := range m.units {
 		a.svc[u] = -1
@@ -54,8 +54,7 @@ func Evaluate(f *facts.Facts, s *spec.Spec) (*Proposal, error) {
 			continue
 		}
 		switch {
-		case !ok:
-			a.outlier[u] = true
+		case !ok: // outlier
 		case as.Kernel:
 			a.kernel[u] = true
 		default:

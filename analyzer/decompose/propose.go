@@ -112,7 +112,7 @@ func fromCommunities(m *model, comm []int, kernel []bool) *Proposal {
 	}
 	sort.Slice(order, func(i, j int) bool { return names[order[i]] < names[order[j]] })
 	newIdx := make([]int, k)
-	a := &assignment{names: make([]string, k), svc: make([]int, len(m.units)), kernel: kernel, outlier: make([]bool, len(m.units))}
+	a := &assignment{names: make([]string, k), svc: make([]int, len(m.units)), kernel: kernel}
 	for ni, old := range order {
 		newIdx[old] = ni
 		a.names[ni] = names[old]
@@ -121,8 +121,6 @@ func fromCommunities(m *model, comm []int, kernel []bool) *Proposal {
 		a.svc[u] = -1
 		if ucomm[u] >= 0 {
 			a.svc[u] = newIdx[ucomm[u]]
-		} else if !kernel[u] {
-			a.outlier[u] = true
 		}
 	}
 	a.owner = proposeOwners(m, a.svc, k)
