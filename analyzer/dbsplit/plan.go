@@ -449,12 +449,18 @@ func (b *builder) blockers() {
 	}
 	sort.SliceStable(b.p.Blockers, func(i, j int) bool {
 		x, y := b.p.Blockers[i], b.p.Blockers[j]
+		if kindRank[x.Kind] != kindRank[y.Kind] {
+			return kindRank[x.Kind] < kindRank[y.Kind]
+		}
 		if x.Kind != y.Kind {
 			return x.Kind < y.Kind
 		}
 		return x.Name < y.Name
 	})
 }
+
+// kindRank orders blockers: logic in the database first, then triggers, then keys.
+var kindRank = map[string]int{"procedure": 0, "function": 0, "trigger": 1, "foreign-key": 2}
 
 // location returns the qualified location of table just after service step k has run.
 func (b *builder) location(table string, k int) string {

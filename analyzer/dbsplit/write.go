@@ -63,7 +63,15 @@ func (p *Plan) Markdown(w io.Writer) error {
 	}
 	fmt.Fprintf(&sb, "Each service gets its own %s and a role with rights on its own tables only; other services reach\nits data through its API. Check what the code would break with `carve db verify`.\n\n", unit)
 
-	fmt.Fprintf(&sb, "## Services (in extraction order)\n\n| # | service | %s | role | tables | rows | size | reads (via views) | writes (must become API calls) |\n|---|---|---|---|---|---|---|---|---|\n", unit)
+	var sized bool
+	for _, s := range p.Services {
+		sized = sized || s.Rows > 0 || s.Bytes > 0
+	}
+	fmt.Fprintf(&sb, "## Services (in extraction order)\n\n")
+	if !sized {
+		sb.WriteString("Sizes unknown: run with --dsn to weigh the tables by the live catalog's rows and bytes.\n\n")
+	}
+	fmt.Fprintf(&sb, "| # | service | %s | role | tables | rows | size | reads (via views) | writes (must become API calls) |\n|---|---|---|---|---|---|---|---|---|\n", unit)
 	for _, s := range p.Services {
 		var ts []string
 		for _, t := range s.Tables {
@@ -75,14 +83,11 @@ func (p *Plan) Markdown(w io.Writer) error {
 
 	sb.WriteString("\n## Steps\n\n")
 	for _, st := range p.Steps {
-		note := ""
-		switch st.Kind {
-		case StepDropFKs:
-			note = " **(destructive: removes referential integrity between services)**"
-		case StepViews:
-			note = " (debt: remove when the reader uses the owner's API)"
+		title := st.Title
+		if st.Kind == StepDropFKs {
+			title = "**" + title + "**: removes referential integrity between services"
 		}
-		fmt.Fprintf(&sb, "%d. `%s` — %s%s\n", st.Order, st.File, st.Title, note)
+		fmt.Fprintf(&sb, "%d. `%s` — %s\n", st.Order, st.File, title)
 	}
 
 	var big []string
