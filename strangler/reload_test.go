@@ -140,9 +140,24 @@ func TestDrain(t *testing.T) {
 	}
 	defer p.Close()
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	aln, _ := net.Listen("tcp", "127.0.0.1:0")
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- p.Serve(ctx, ln, nil) }()
+	go func() { done <- p.Serve(ctx, ln, aln) }()
+	readyz := func() int {
+		resp, err := http.Get("http://" + aln.Addr().String() + "/readyz")
+		if err != nil {
+			return 0
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for i := 0; i < 50 && readyz() != 200; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := readyz(); got != 200 {
+		t.Fatalf("/readyz before drain = %d, want 200", got)
+	}
 	url := "http://" + ln.Addr().String()
 	results := make(chan string, 4)
 	for i := 0; i < 4; i++ {
@@ -158,6 +173,10 @@ func TestDrain(t *testing.T) {
 	}
 	time.Sleep(100 * time.Millisecond) // requests are in flight at the monolith
 	cancel()
+	time.Sleep(20 * time.Millisecond)
+	if got := readyz(); got != http.StatusServiceUnavailable {
+		t.Errorf("/readyz while draining = %d, want 503", got)
+	}
 	for i := 0; i < 4; i++ {
 		if r := <-results; !strings.HasPrefix(r, "200") {
 			t.Errorf("in-flight request during drain: %s, want 200", r)
