@@ -85,8 +85,10 @@ type analyzer struct {
 	funcs []ast.Node // enclosing functions of the node being visited, innermost last
 	stack []ast.Node // enclosing nodes of the node being visited, innermost last
 
-	defs map[*types.Var][]def    // assignments to local variables, in source order
-	env  map[*types.Var]ast.Expr // while collecting a registration in a loop over a route table: the element
+	defs    map[*types.Var][]def    // assignments to local variables, in source order
+	env     map[*types.Var]assigned // while collecting: a route table element, or a helper's call-site arguments
+	sitePos token.Pos               // while collecting through a registration helper: its call site
+	sites   map[*types.Func][]site  // static call sites of the module's functions
 
 	regs []*registration // filled by collect
 }
@@ -99,6 +101,7 @@ func newAnalyzer(prog *load.Program) *analyzer {
 		pts:     map[any]map[*object]bool{},
 		vals:    map[*types.Var]map[ast.Expr]assigned{},
 		defs:    map[*types.Var][]def{},
+		sites:   map[*types.Func][]site{},
 		files:   map[*token.File]fileRef{},
 		impls:   map[*types.Func][]*types.Func{},
 		methods: map[string][]*types.Func{},
@@ -695,6 +698,11 @@ func (a *analyzer) eval(e ast.Expr) map[*object]bool {
 	switch e := unparen(e).(type) {
 	case *ast.Ident:
 		if v, ok := a.info.Uses[e].(*types.Var); ok {
+			if b, ok := a.env[v]; ok && b.e != nil && b.info != nil {
+				restore, _ := a.switchTo(b.e.Pos())
+				defer restore()
+				return a.eval(b.e)
+			}
 			if isLocal(v) {
 				return a.localPts(v, e.Pos())
 			}

@@ -18,7 +18,12 @@ func (a *analyzer) handlerUnit(e ast.Expr, depth int) facts.UnitID {
 	}
 	e = unparen(e)
 	if b, ok := a.envExpr(a.info, e); ok {
-		return a.handlerUnit(b, depth+1)
+		if b.e == nil {
+			return ""
+		}
+		restore, _ := a.switchTo(b.e.Pos())
+		defer restore()
+		return a.handlerUnit(b.e, depth+1)
 	}
 	switch x := e.(type) {
 	case *ast.FuncLit:

@@ -331,7 +331,7 @@ func (a *analyzer) register(call *ast.CallExpr, r string, recv ast.Expr, methods
 	if !a.collecting {
 		return
 	}
-	reg := &registration{pos: call.Pos(), router: r, methods: methods}
+	reg := &registration{pos: a.regPos(call), router: r, methods: methods}
 	raw, ok := a.str(a.info, pathExpr, 0)
 	if !ok {
 		reg.reasons = append(reg.reasons, fmt.Sprintf("routes: path %s is not a constant", exprString(pathExpr)))
@@ -487,7 +487,7 @@ func (a *analyzer) registerChain(call *ast.CallExpr, ch *chain, path string) {
 	if !a.collecting {
 		return
 	}
-	reg := &registration{pos: call.Pos(), router: gorilla, path: path, recv: sortedObjs(ch.routers)}
+	reg := &registration{pos: a.regPos(call), router: gorilla, path: path, recv: sortedObjs(ch.routers)}
 	if _, ok := a.str(a.info, ch.pathExpr, 0); ch.pathExpr != nil && !ok {
 		reg.reasons = append(reg.reasons, fmt.Sprintf("routes: path %s is not a constant", exprString(ch.pathExpr)))
 	}
@@ -520,7 +520,15 @@ func (a *analyzer) collect() []*registration {
 				if r := routerOf(pkgPath(fn)); r != "" {
 					envs := a.rangeEnvs(call)
 					if envs == nil {
-						a.routerCall(r, fn, call)
+						helper, sites, alone := a.helperEnvs(call)
+						for i, env := range helper { // a registration helper: one registration per call site
+							a.env, a.sitePos = env, sites[i]
+							a.routerCall(r, fn, call)
+						}
+						a.env, a.sitePos = nil, token.NoPos
+						if alone {
+							a.routerCall(r, fn, call)
+						}
 					}
 					for _, env := range envs { // a loop over a route table: one registration per element
 						a.env = env
@@ -542,6 +550,7 @@ func (a *analyzer) markInner() {
 		if !ok {
 			return
 		}
+		a.indexSites(call)
 		fn := a.callee(call)
 		if fn == nil || routerOf(pkgPath(fn)) != gorilla {
 			return
@@ -558,4 +567,13 @@ func firstArg(call *ast.CallExpr) []ast.Expr {
 		return nil
 	}
 	return call.Args[:1]
+}
+
+// regPos returns the position a registration is reported at: the call, or the call site of
+// the registration helper being expanded.
+func (a *analyzer) regPos(call *ast.CallExpr) token.Pos {
+	if a.sitePos.IsValid() {
+		return a.sitePos
+	}
+	return call.Pos()
 }

@@ -199,15 +199,17 @@ func TestExtractHandlers(t *testing.T) {
 		skipped []string // "file:line" of registrations that must have a Skipped entry
 	}{
 		{"chi", []row{
-			{"internal/web/web.go:39 GET /healthz", "internal/web.health", "chi"},
+			{"internal/web/web.go:40 GET /healthz", "internal/web.health", "chi"},
 			{"internal/orders/orders.go:25 GET /api/orders/", "internal/orders.Handler.List", "chi"},
-			{"internal/web/web.go:44 GET /api/reports/daily", "internal/web.makeReport", "chi"},
-			{"internal/web/web.go:46 DELETE /api/sessions/{id}", "internal/web.getUser", "chi"},
-			{"internal/web/web.go:49 ANY /api/echo", "internal/web.Server.routes", "chi"},
-			{"internal/web/web.go:58 GET /api/users/", "internal/web.listUsers", "chi"},
-			{"internal/web/web.go:54 ANY /static/{*...}", "", "chi"},
-			{"internal/web/web.go:63 GET {?}", "internal/web.health", "chi"},
-		}, []string{"internal/web/web.go:63"}},
+			{"internal/web/web.go:45 GET /api/reports/daily", "internal/web.makeReport", "chi"},
+			{"internal/web/web.go:47 DELETE /api/sessions/{id}", "internal/web.getUser", "chi"},
+			{"internal/web/web.go:50 ANY /api/echo", "internal/web.Server.routes", "chi"},
+			{"internal/web/web.go:59 GET /api/users/", "internal/web.listUsers", "chi"},
+			{"internal/web/web.go:55 ANY /static/{*...}", "", "chi"},
+			{"internal/web/web.go:64 GET {?}", "internal/web.health", "chi"},
+			{"internal/web/helpers.go:11 GET /h/one", "internal/web.health", "chi"},
+			{"internal/web/helpers.go:12 POST /h/two", "internal/web.listUsers", "chi"},
+		}, []string{"internal/web/web.go:64"}},
 		{"nethttp", []row{
 			{"web/web.go:24 GET /items/{id}", "web.get", "net/http"},
 			{"web/web.go:26 ANY /orders/", "web.ordersHandler.ServeHTTP", "net/http"},

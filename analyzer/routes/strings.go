@@ -26,10 +26,10 @@ func (a *analyzer) str(info *types.Info, e ast.Expr, depth int) (s string, known
 		return constant.StringVal(tv.Value), true
 	}
 	if b, ok := a.envExpr(info, e); ok {
-		if b == nil {
+		if b.e == nil {
 			return Unknown, false
 		}
-		return a.str(info, b, depth+1)
+		return a.str(b.info, b.e, depth+1)
 	}
 	switch e := e.(type) {
 	case *ast.BinaryExpr:

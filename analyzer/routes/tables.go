@@ -11,7 +11,7 @@ const maxTable = 512
 // rangeEnvs returns, for a call inside `for k, v := range <table>` where the table is a
 // composite literal (written in the range clause, or held by a variable assigned once in the
 // same package), one binding of the range variables per element. It returns nil otherwise.
-func (a *analyzer) rangeEnvs(call *ast.CallExpr) []map[*types.Var]ast.Expr {
+func (a *analyzer) rangeEnvs(call *ast.CallExpr) []map[*types.Var]assigned {
 	var rs *ast.RangeStmt
 	for i := len(a.stack) - 1; i >= 0; i-- {
 		if r, ok := a.stack[i].(*ast.RangeStmt); ok && r.Body != nil && r.Body.Pos() <= call.Pos() && call.Pos() < r.Body.End() {
@@ -30,18 +30,18 @@ func (a *analyzer) rangeEnvs(call *ast.CallExpr) []map[*types.Var]ast.Expr {
 	if keyVar == nil && valVar == nil {
 		return nil
 	}
-	var envs []map[*types.Var]ast.Expr
+	var envs []map[*types.Var]assigned
 	for _, el := range lit.Elts {
-		env := map[*types.Var]ast.Expr{}
+		env := map[*types.Var]assigned{}
 		key, val := ast.Expr(nil), el
 		if kv, ok := el.(*ast.KeyValueExpr); ok {
 			key, val = kv.Key, kv.Value
 		}
 		if keyVar != nil {
-			env[keyVar] = key
+			env[keyVar] = assigned{key, a.info}
 		}
 		if valVar != nil {
-			env[valVar] = val
+			env[valVar] = assigned{val, a.info}
 		}
 		envs = append(envs, env)
 	}
@@ -83,11 +83,12 @@ func (a *analyzer) tableLit(e ast.Expr) *ast.CompositeLit {
 	return nil
 }
 
-// envExpr returns the table expression an identifier or a field of a range variable stands
-// for in the current element (a.env), and whether it is bound at all.
-func (a *analyzer) envExpr(info *types.Info, e ast.Expr) (ast.Expr, bool) {
-	if a.env == nil || info != a.info {
-		return nil, false
+// envExpr returns the expression an identifier, or a field of a variable, stands for in the
+// current binding (a.env: a route table element, or the arguments of a registration helper's
+// call site), and whether it is bound at all. A bound value with a nil expression is unknown.
+func (a *analyzer) envExpr(info *types.Info, e ast.Expr) (assigned, bool) {
+	if a.env == nil || info == nil {
+		return assigned{}, false
 	}
 	switch x := unparen(e).(type) {
 	case *ast.Ident:
@@ -99,26 +100,27 @@ func (a *analyzer) envExpr(info *types.Info, e ast.Expr) (ast.Expr, bool) {
 	case *ast.SelectorExpr:
 		id, ok := unparen(x.X).(*ast.Ident)
 		if !ok {
-			return nil, false
+			return assigned{}, false
 		}
 		v, ok := info.Uses[id].(*types.Var)
 		if !ok {
-			return nil, false
+			return assigned{}, false
 		}
 		b, ok := a.env[v]
 		if !ok {
-			return nil, false
+			return assigned{}, false
 		}
-		if u, ok := unparen(b).(*ast.UnaryExpr); ok {
-			b = u.X
+		lit := b.e
+		if u, ok := unparen(lit).(*ast.UnaryExpr); ok {
+			lit = u.X
 		}
-		lit, ok := unparen(b).(*ast.CompositeLit)
+		cl, ok := unparen(lit).(*ast.CompositeLit)
 		if !ok {
-			return nil, true
+			return assigned{}, false // a field of a bound value that is not a literal: evaluate as usual
 		}
-		return fieldOf(info, lit, x.Sel.Name), true
+		return assigned{fieldOf(b.info, cl, x.Sel.Name), b.info}, true
 	}
-	return nil, false
+	return assigned{}, false
 }
 
 // fieldOf returns the value given to field name in a struct literal, or nil.

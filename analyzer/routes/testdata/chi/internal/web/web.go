@@ -20,6 +20,7 @@ type Server struct {
 func New() *Server {
 	s := &Server{router: chi.NewRouter(), oh: &orders.Handler{}}
 	s.routes()
+	s.helpers()
 	return s
 }
 
