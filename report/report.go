@@ -93,7 +93,7 @@ type Options struct {
 	// does not finish in time is shown as "graph too large to lay out" with its DOT file.
 	GraphTimeout time.Duration
 	// MaxGraphNodes and MaxGraphEdges cap the graphs that are laid out at all; defaults
-	// 1500 nodes and 6000 edges. Bigger graphs are written as DOT only.
+	// 1000 nodes and 3000 edges. Bigger graphs are written as DOT only.
 	MaxGraphNodes int
 	MaxGraphEdges int
 	// Render tunes the documents (list caps, excerpt context); zero values take defaults.
@@ -111,10 +111,10 @@ func (o Options) withDefaults() Options {
 		o.GraphTimeout = 20 * time.Second
 	}
 	if o.MaxGraphNodes <= 0 {
-		o.MaxGraphNodes = 1500
+		o.MaxGraphNodes = 1000
 	}
 	if o.MaxGraphEdges <= 0 {
-		o.MaxGraphEdges = 6000
+		o.MaxGraphEdges = 3000
 	}
 	if o.Render.SourceRoot == "" {
 		o.Render.SourceRoot = o.SourceRoot

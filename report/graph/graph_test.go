@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"testing"
@@ -48,9 +50,48 @@ func TestSVGErrors(t *testing.T) {
 			}
 		})
 	}
-	// The package still works after bad input.
+	// The package still works after bad input, and still in a child process.
 	if _, err := SVG(context.Background(), []byte(small), "dot"); err != nil {
 		t.Errorf("SVG after errors: %v", err)
+	}
+	if inProcess.Load() {
+		t.Errorf("bad input made SVG fall back to in-process layouts")
+	}
+}
+
+// pathological is a dense cyclic graph with edge labels: dot needs minutes for it.
+func pathological() []byte {
+	var b strings.Builder
+	b.WriteString("digraph p {\n")
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 600; i++ {
+		fmt.Fprintf(&b, "  n%d -> n%d [label=\"edge %d\"]\n", r.IntN(200), r.IntN(200), i)
+	}
+	b.WriteString("}\n")
+	return []byte(b.String())
+}
+
+func TestSVGChildTimeout(t *testing.T) {
+	if inProcess.Load() {
+		t.Fatal("in-process mode already on; the child process is not used")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := SVG(ctx, pathological(), "dot")
+	if !errors.Is(err, ErrTimeout) {
+		t.Errorf("SVG(pathological, 1s) error = %v, want ErrTimeout", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("SVG(pathological, 1s) returned after %v, want about 1s (the child is killed)", d)
+	}
+	// The next layout is not held up by the killed one.
+	start = time.Now()
+	if _, err := SVG(context.Background(), []byte(small), "dot"); err != nil {
+		t.Errorf("SVG after a timeout: %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("SVG after a timeout took %v", d)
 	}
 }
 
@@ -60,8 +101,10 @@ func TestSVGTimeout(t *testing.T) {
 	if _, err := SVG(ctx, []byte(small), "dot"); !errors.Is(err, ErrTimeout) {
 		t.Errorf("SVG(cancelled ctx) error = %v, want ErrTimeout", err)
 	}
-	// A layout still running elsewhere holds the semaphore: the call gives up when its own
-	// budget ends instead of waiting.
+	// In process, a layout still running elsewhere holds the semaphore: the call gives up
+	// when its own budget ends instead of waiting.
+	inProcess.Store(true)
+	defer inProcess.Store(false)
 	sem <- struct{}{}
 	ctx, cancel = context.WithTimeout(context.Background(), 50*time.Millisecond)
 	start := time.Now()
@@ -73,6 +116,18 @@ func TestSVGTimeout(t *testing.T) {
 	}
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("SVG while busy returned after %v, want about the 50ms budget", d)
+	}
+}
+
+func TestSVGInProcess(t *testing.T) {
+	inProcess.Store(true)
+	defer inProcess.Store(false)
+	svg, err := SVG(context.Background(), []byte(small), "sfdp")
+	if err != nil || !bytes.Contains(svg, []byte(">beta</text>")) {
+		t.Errorf("SVG in process = %d bytes, %v; want the graph", len(svg), err)
+	}
+	if _, err := SVG(context.Background(), []byte("hello"), "dot"); err == nil {
+		t.Errorf("SVG(hello) in process: no error")
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 // sfdp with overlap=prism above SFDPNodes. Above LabelNodes edge labels move into tooltips.
 const (
 	SFDPNodes  = 80
+	SFDPEdges  = 250
 	LabelNodes = 60
 )
 
@@ -104,8 +105,8 @@ func graphAttrs(layout string, nodes int) map[string]string {
 	return a
 }
 
-func layoutFor(nodes int) string {
-	if nodes > SFDPNodes {
+func layoutFor(nodes, edges int) string {
+	if nodes > SFDPNodes || edges > SFDPEdges {
 		return "sfdp"
 	}
 	return "dot"
@@ -120,10 +121,6 @@ func penwidth(n int) string {
 // only, red and dashed when data couples them (foreign reads and writes, joins, foreign keys,
 // transactions, routines). The label counts calls and data findings; the tooltip lists kinds.
 func ServiceMapGraph(v *View) *Graph {
-	layout := "dot"
-	if len(v.Services) > 150 {
-		layout = "sfdp"
-	}
 	type pair struct{ from, to string }
 	var pairs []pair
 	merged := map[pair][]Flow{}
@@ -133,6 +130,11 @@ func ServiceMapGraph(v *View) *Graph {
 			pairs = append(pairs, k)
 		}
 		merged[k] = append(merged[k], f)
+	}
+	// dot draws the clearest service map, but is pathological on big dense cyclic graphs.
+	layout := "dot"
+	if len(v.Services) > 150 || len(pairs) > SFDPEdges {
+		layout = "sfdp"
 	}
 	labels := len(v.Services) <= LabelNodes && len(pairs) <= 150
 	w := &dotWriter{}
@@ -253,7 +255,7 @@ func PackageGraph(v *View) *Graph {
 		}
 		return keys[i].to < keys[j].to
 	})
-	layout := layoutFor(len(nodes))
+	layout := layoutFor(len(nodes), len(keys))
 	w := &dotWriter{}
 	w.header("packages", graphAttrs(layout, len(nodes)))
 	for _, n := range nodes {
@@ -287,7 +289,15 @@ func PackageGraph(v *View) *Graph {
 func TableGraph(v *View) *Graph {
 	rows := v.Matrix.Items
 	nodes := len(v.Services) + len(rows)
-	layout := layoutFor(nodes)
+	nedges := 0
+	for _, r := range rows {
+		for _, c := range r.Cells {
+			if c.Access != "" || c.Owner {
+				nedges++
+			}
+		}
+	}
+	layout := layoutFor(nodes, nedges)
 	w := &dotWriter{}
 	w.header("tables", graphAttrs(layout, nodes))
 	for _, s := range v.Services {
