@@ -443,7 +443,7 @@ func (b *builder) blockers() {
 		b.p.Blockers = append(b.p.Blockers, Blocker{
 			Kind: "foreign-key", Name: name, Pos: fk.Pos, Tables: []string{fk.Table, fk.RefTable},
 			Services: []string{a, r},
-			Detail: fmt.Sprintf("foreign key from %s (%s) to %s (%s): dropped in the drop-fks step; keep the id column, check existence through %s's API and reconcile orphans",
+			Detail: fmt.Sprintf("foreign key from %s (%s) to %s (%s): dropped in the drop-fks step; keep the id column, check existence through the API of %s and reconcile orphans",
 				fk.Table, a, fk.RefTable, r, r),
 		})
 	}
@@ -526,7 +526,7 @@ func (b *builder) steps() {
 	for _, sp := range b.p.Services {
 		sb.Reset()
 		sb.WriteString(header(len(b.p.Steps)+1, "move service "+sp.Name,
-			fmt.Sprintf("%d tables, %s rows, %s (catalog estimates).", len(sp.Tables), human(sp.Rows), humanBytes(sp.Bytes)),
+			fmt.Sprintf("%s, %s rows, %s (catalog estimates).", plural(len(sp.Tables), "table"), human(sp.Rows), humanBytes(sp.Bytes)),
 			"Moving is a catalog change (no data is copied) but takes an exclusive lock on each table:",
 			"it waits for running queries on them. Deploy the service's code (connecting as "+sp.Role+") right after."))
 		if pg {
@@ -634,7 +634,7 @@ func (b *builder) viewsSQL(sp ServicePlan) string {
 	for _, t := range sp.Reads {
 		o := b.owner[t]
 		v := viewName(b.svc[sp.Name], t)
-		fmt.Fprintf(&body, "-- debt: %s reads %s's table %s; switch to %s's API (or a read model fed by its outbox), then DROP VIEW %s.\n", sp.Name, o, t, o, v)
+		fmt.Fprintf(&body, "-- debt: %s reads %s's table %s; switch to the API of %s (or a read model fed by its outbox), then DROP VIEW %s.\n", sp.Name, o, t, o, v)
 		body.WriteString(create(v, b.location(t, k)))
 		fmt.Fprintf(&body, "GRANT SELECT ON %s TO %s;\n", v, b.id(sp.Role))
 		b.p.Views = append(b.p.Views, TransitionView{Reader: sp.Name, Owner: o, Table: t, View: v})
@@ -712,6 +712,14 @@ PREPARE carve_stmt FROM @carve_sql;
 EXECUTE carve_stmt;
 DEALLOCATE PREPARE carve_stmt;
 `, sqlString(sch), sqlString(base), sqlString(first), sqlString(rsch), sqlString(rbase), strings.ReplaceAll(b.q(sch, base), "'", "''"))
+}
+
+// plural returns "1 table", "2 tables".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }
 
 // human formats a count with thousands separators.

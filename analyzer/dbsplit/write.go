@@ -77,7 +77,7 @@ func (p *Plan) Markdown(w io.Writer) error {
 		for _, t := range s.Tables {
 			ts = append(ts, t.Table)
 		}
-		fmt.Fprintf(&sb, "| %d | %s | `%s` | `%s` | %s | %s | %s | %s | %s |\n", s.Order, s.Name, s.Schema, s.Role,
+		fmt.Fprintf(&sb, "| %d | %s | `%s` | `%s` | %s | %s | %s | %s | %s |\n", s.Order, s.Name, plain(s.Schema), plain(s.Role),
 			orDash(strings.Join(ts, ", ")), human(s.Rows), humanBytes(s.Bytes), orDash(strings.Join(s.Reads, ", ")), orDash(strings.Join(s.Writes, ", ")))
 	}
 
@@ -109,7 +109,7 @@ func (p *Plan) Markdown(w io.Writer) error {
 	} else {
 		sb.WriteString("| reader | reads | owner | view |\n|---|---|---|---|\n")
 		for _, v := range p.Views {
-			fmt.Fprintf(&sb, "| %s | %s | %s | `%s` |\n", v.Reader, v.Table, v.Owner, v.View)
+			fmt.Fprintf(&sb, "| %s | %s | %s | `%s` |\n", v.Reader, v.Table, v.Owner, plain(v.View))
 		}
 	}
 
@@ -119,7 +119,7 @@ func (p *Plan) Markdown(w io.Writer) error {
 	} else {
 		sb.WriteString("| service | table | its data is read by |\n|---|---|---|\n")
 		for _, o := range p.Outboxes {
-			fmt.Fprintf(&sb, "| %s | `%s` | %s |\n", o.Service, o.Table, strings.Join(o.ReadBy, ", "))
+			fmt.Fprintf(&sb, "| %s | `%s` | %s |\n", o.Service, plain(o.Table), strings.Join(o.ReadBy, ", "))
 		}
 	}
 
@@ -141,6 +141,9 @@ func (p *Plan) Markdown(w io.Writer) error {
 	_, err := io.WriteString(w, sb.String())
 	return err
 }
+
+// plain drops identifier quotes for display in Markdown code spans.
+func plain(s string) string { return strings.NewReplacer("`", "", `"`, "").Replace(s) }
 
 func orDash(s string) string {
 	if s == "" {
