@@ -253,8 +253,8 @@ func TestExtractHandlers(t *testing.T) {
 			}
 			var gotSkipped []string
 			for _, s := range skipped {
-				if s.Reason == "" {
-					t.Errorf("skipped %s has no reason", s.What)
+				if !strings.HasPrefix(s.Reason, "routes: ") {
+					t.Errorf("skipped %s: reason %q does not start with %q", s.What, s.Reason, "routes: ")
 				}
 				gotSkipped = append(gotSkipped, s.What)
 			}
