@@ -255,16 +255,21 @@ func (s *scanner) local(c *fnCtx, obj types.Object, at token.Pos, depth int) val
 	defer delete(c.stack, obj)
 	defer delete(c.cur, obj)
 	cur := value{}
-	seen := false
+	seen, conditional := false, false
 	for _, a := range c.assign[obj] {
 		if a.pos >= at {
 			break
 		}
-		if a.stmt == nil || !straight(a, at) {
-			if a.stmt == nil {
-				return hole("the address of " + obj.Name() + " is taken")
+		if a.stmt == nil {
+			return hole("the address of " + obj.Name() + " is taken")
+		}
+		if ok, loop := placement(a, at); !ok {
+			if a.op != token.ADD_ASSIGN || loop || !seen {
+				return hole(obj.Name() + " is assigned conditionally or in a loop")
 			}
-			return hole(obj.Name() + " is assigned conditionally or in a loop")
+			// An optional part (if/switch) appended with +=: fold it in as if every branch
+			// ran, which keeps the tables of a filter-building query.
+			conditional = true
 		}
 		if a.rhs == nil {
 			return hole(obj.Name() + " is assigned from a call with unknown results")
@@ -291,6 +296,9 @@ func (s *scanner) local(c *fnCtx, obj types.Object, at token.Pos, depth int) val
 		}
 		return hole(obj.Name() + " has no known value")
 	}
+	if conditional && cur.reason == "" {
+		cur.reason = obj.Name() + " has parts appended conditionally (folded as if every branch ran)"
+	}
 	return cur
 }
 
@@ -306,22 +314,38 @@ func isMultiCall(c *fnCtx, e ast.Expr) bool {
 // block, labelled statement or plain statement that also encloses at (no if/for/switch/
 // closure between the function body and a that does not enclose at).
 func straight(a *assignment, at token.Pos) bool {
+	ok, _ := placement(a, at)
+	return ok
+}
+
+// placement reports whether a is straight-line for a use at at, and whether a lies in a loop
+// that does not enclose at (or accumulates in a loop).
+func placement(a *assignment, at token.Pos) (straightLine, loop bool) {
+	straightLine = true
+	for _, n := range a.path {
+		switch n.(type) {
+		case *ast.ForStmt, *ast.RangeStmt, *ast.FuncLit:
+			if at < n.Pos() || at >= n.End() || a.op == token.ADD_ASSIGN {
+				loop = true
+			}
+		}
+	}
 	for _, n := range a.path {
 		switch n.(type) {
 		case *ast.IfStmt, *ast.ForStmt, *ast.RangeStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt,
 			*ast.SelectStmt, *ast.CaseClause, *ast.CommClause, *ast.FuncLit, *ast.BlockStmt:
 			if at < n.Pos() || at >= n.End() {
-				return false
+				return false, loop
 			}
 			switch n.(type) {
 			case *ast.ForStmt, *ast.RangeStmt:
 				if a.op == token.ADD_ASSIGN {
-					return false // accumulates over iterations
+					return false, true // accumulates over iterations
 				}
 			}
 		}
 	}
-	return true
+	return true, loop
 }
 
 func (s *scanner) pkgVar(v *types.Var, depth int) value {

@@ -70,6 +70,7 @@ func TestFold(t *testing.T) {
 		{"straight local", `q := "SELECT a"; q += " FROM b"; return q`, "SELECT a FROM b", true},
 		{"param", `return "SELECT " + a`, "SELECT " + paramMark(0), true},
 		{"conditional", `q := "x"; if a == "" { q = "y" }; return q`, sqlparse.Hole, false},
+		{"conditional +=", `q := "SELECT a FROM b"; if a != "" { q += " WHERE x" } else { q += " WHERE y" }; q += " LIMIT 1"; return q`, "SELECT a FROM b WHERE x WHERE y LIMIT 1", false},
 		{"loop +=", `q := "x"; for range 3 { q += "y" }; return q`, sqlparse.Hole, false},
 		{"define in loop", `for range 3 { q := "SELECT 1"; return q }; return ""`, "SELECT 1", true},
 		{"address taken", `q := "x"; p := &q; _ = p; return q`, sqlparse.Hole, false},

@@ -111,7 +111,7 @@ func orphan(ctx context.Context, db *sql.DB, q string) error {
 
 func (s *Store) Pgx(ctx context.Context) error {
 	b := &pgx.Batch{}
-	b.Queue("INSERT INTO events (k) VALUES ($1) ON CONFLICT (k) DO NOTHING", 1) // want sql events:upsert
+	b.Queue("INSERT INTO events (k) VALUES ($1) ON CONFLICT (k) DO NOTHING", 1)                              // want sql events:upsert
 	_, err := s.pool.CopyFrom(ctx, pgx.Identifier{"public", "events"}, []string{"k"}, pgx.CopyFromRows(nil)) // want sql events:insert
 	return err
 }
