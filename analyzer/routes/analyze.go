@@ -88,6 +88,7 @@ type analyzer struct {
 	defs    map[*types.Var][]def    // assignments to local variables, in source order
 	env     map[*types.Var]assigned // while collecting: a route table element, or a helper's call-site arguments
 	sitePos token.Pos               // while collecting through a registration helper: its call site
+	envTag  string                  // names the current env, so routers derived under it are its own
 	sites   map[*types.Func][]site  // static call sites of the module's functions
 
 	regs []*registration // filled by collect
@@ -624,7 +625,7 @@ func (a *analyzer) root(router string, site token.Pos, tag string) *object {
 
 // child returns the router derived from parent at site, adding prefix.
 func (a *analyzer) child(router string, site token.Pos, parent *object, prefix string) *object {
-	k := objKey{site: site, parent: parent.id}
+	k := objKey{site: site, parent: parent.id, tag: a.envTag}
 	if o := a.objs[k]; o != nil {
 		return o
 	}

@@ -522,19 +522,19 @@ func (a *analyzer) collect() []*registration {
 					if envs == nil {
 						helper, sites, alone := a.helperEnvs(call)
 						for i, env := range helper { // a registration helper: one registration per call site
-							a.env, a.sitePos = env, sites[i]
+							a.env, a.sitePos, a.envTag = env, sites[i], fmt.Sprintf("site %d", sites[i])
 							a.routerCall(r, fn, call)
 						}
-						a.env, a.sitePos = nil, token.NoPos
+						a.env, a.sitePos, a.envTag = nil, token.NoPos, ""
 						if alone {
 							a.routerCall(r, fn, call)
 						}
 					}
-					for _, env := range envs { // a loop over a route table: one registration per element
-						a.env = env
+					for i, env := range envs { // a loop over a route table: one registration per element
+						a.env, a.envTag = env, fmt.Sprintf("element %d", i)
 						a.routerCall(r, fn, call)
 					}
-					a.env = nil
+					a.env, a.envTag = nil, ""
 				}
 			}
 		}

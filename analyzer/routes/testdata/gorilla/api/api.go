@@ -45,3 +45,18 @@ func registerAdmin(s *mux.Router, h *Handler) {
 	s.HandleFunc("", h.list).Methods("GET")                    // want route GET /api/v1/admin
 	s.Handle("/x", http.HandlerFunc(h.create)).Methods("POST") // want route POST /api/v1/admin/x
 }
+
+// mountAt registers under a prefix given by its callers.
+func mountAt(r *mux.Router, prefix string, h *Handler) {
+	r.PathPrefix(prefix).Subrouter().HandleFunc("/m", h.list).Methods("GET")
+}
+
+// Mounts calls mountAt with two prefixes.
+func Mounts(h *Handler) {
+	r := mux.NewRouter()
+	mountAt(r, "/one", h) // want route GET /one/m
+	mountAt(r, "/two", h) // want route GET /two/m
+	for _, p := range []string{"/t1", "/t2"} {
+		r.PathPrefix(p).Subrouter().HandleFunc("/z", h.list) // want route ANY /t1/z ANY /t2/z
+	}
+}
