@@ -24,8 +24,9 @@ type h1Transport struct {
 	idle     time.Duration
 	maxIdle  int
 
-	mu    sync.Mutex
-	conns map[string][]*h1Conn
+	mu     sync.Mutex
+	conns  map[string][]*h1Conn
+	closed bool // after close, connections are not pooled any more
 }
 
 type h1Conn struct {
@@ -80,13 +81,22 @@ func (t *h1Transport) get(addr string) *h1Conn {
 func (t *h1Transport) put(addr string, c *h1Conn) {
 	c.idleSince = time.Now()
 	t.mu.Lock()
-	if len(t.conns[addr]) < t.maxIdle {
+	if !t.closed && len(t.conns[addr]) < t.maxIdle {
 		t.conns[addr] = append(t.conns[addr], c)
 		t.mu.Unlock()
 		return
 	}
 	t.mu.Unlock()
 	c.c.Close()
+}
+
+// close closes pooled connections and stops pooling: connections of requests still in
+// flight are closed when they finish.
+func (t *h1Transport) close() {
+	t.mu.Lock()
+	t.closed = true
+	t.mu.Unlock()
+	t.CloseIdleConnections()
 }
 
 // CloseIdleConnections closes pooled connections.

@@ -455,3 +455,37 @@ routes:
 		t.Errorf("service down = %d from %q, want fallback to the monolith", code, by)
 	}
 }
+
+func TestStickyCookie(t *testing.T) {
+	mono, svc := twoBackends(t)
+	p := startProxy(t, cfgYAML(mono.URL, svc.URL, "  - {name: sale, match: {path_prefix: /api/sale}, service: timesale, stage: canary, weight: 50, sticky: {cookie: sid}}\n"), nil)
+	for k := 0; k < 60; k++ {
+		key := fmt.Sprintf("session-%d", k)
+		want := "monolith"
+		if Bucket("sale", key) < 5000 {
+			want = "timesale"
+		}
+		for i := 0; i < 2; i++ {
+			if _, by, _ := get(t, p.url+"/api/sale/1", "Cookie", "other=1; sid="+key); by != want {
+				t.Fatalf("cookie sid=%s: served by %q, want %q", key, by, want)
+			}
+		}
+	}
+}
+
+func TestBucketMonotone(t *testing.T) {
+	// Raising the weight only adds keys: the set for weight w is a subset of the set for w+1,
+	// by construction (bucket < w*100); check the distribution is uniform enough.
+	counts := make([]int, 10)
+	for k := 0; k < 20000; k++ {
+		counts[Bucket("r", fmt.Sprint(k))/1000]++
+	}
+	for i, c := range counts {
+		if c < 1800 || c > 2200 {
+			t.Errorf("decile %d has %d of 20000 keys, want about 2000", i, c)
+		}
+	}
+	if Bucket("a", "k") == Bucket("b", "k") && Bucket("a", "k2") == Bucket("b", "k2") {
+		t.Errorf("routes do not salt the hash")
+	}
+}

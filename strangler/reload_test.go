@@ -22,10 +22,18 @@ func TestReloadUnderLoad(t *testing.T) {
 		t.Skip("integration test: skipped under -short")
 	}
 	mono, svc := twoBackends(t)
-	base := cfgYAML(mono.URL, svc.URL, "  - {name: sale, match: {path_prefix: /api/sale}, service: timesale, stage: canary, weight: %d}\n")
+	// The two configs differ in the routes and in the service's upstream settings, so every
+	// reload also replaces the service's pool while requests are in flight on the old one.
+	base := fmt.Sprintf(`version: 1
+monolith: {url: %s}
+services:
+  timesale: {url: %s, max_idle_conns: %%d}
+routes:
+  - {name: sale, match: {path_prefix: /api/sale}, service: timesale, stage: canary, weight: %%d}
+`, mono.URL, svc.URL)
 	cfgs := make([]*Config, 2)
 	for i, w := range []int{0, 100} {
-		c, err := Parse("reload.yaml", []byte(fmt.Sprintf(base, w)))
+		c, err := Parse("reload.yaml", []byte(fmt.Sprintf(base, 100+i, w)))
 		if err != nil {
 			t.Fatal(err)
 		}

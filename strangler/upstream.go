@@ -242,7 +242,7 @@ func (pl *pool) stop() {
 	pl.wg.Wait()
 	pl.transport.CloseIdleConnections()
 	if pl.h1 != nil {
-		pl.h1.CloseIdleConnections()
+		pl.h1.close()
 	}
 }
 
