@@ -634,7 +634,7 @@ func (b *builder) viewsSQL(sp ServicePlan) string {
 	for _, t := range sp.Reads {
 		o := b.owner[t]
 		v := viewName(b.svc[sp.Name], t)
-		fmt.Fprintf(&body, "-- debt: %s reads %s's table %s; switch to the API of %s (or a read model fed by its outbox), then DROP VIEW %s.\n", sp.Name, o, t, o, v)
+		fmt.Fprintf(&body, "-- debt: %s reads table %s of service %s; switch to the API of %s (or a read model fed by its outbox), then DROP VIEW %s.\n", sp.Name, t, o, o, v)
 		body.WriteString(create(v, b.location(t, k)))
 		fmt.Fprintf(&body, "GRANT SELECT ON %s TO %s;\n", v, b.id(sp.Role))
 		b.p.Views = append(b.p.Views, TransitionView{Reader: sp.Name, Owner: o, Table: t, View: v})
