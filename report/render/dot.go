@@ -131,6 +131,27 @@ func ServiceMapGraph(v *View) *Graph {
 		}
 		merged[k] = append(merged[k], f)
 	}
+	// A dense map is a hairball: keep the strongest couplings, three per service on average.
+	note := ""
+	if keep := 3 * len(v.Services); len(pairs) > keep && len(pairs) > 60 {
+		weight := func(k pair) int {
+			n := 0
+			for _, f := range merged[k] {
+				n += f.Count
+			}
+			return n
+		}
+		sort.SliceStable(pairs, func(i, j int) bool { return weight(pairs[i]) > weight(pairs[j]) })
+		note = fmt.Sprintf("Showing the %d strongest of %d service couplings (at least %d findings each); the findings list and the ownership matrix have all of them.",
+			keep, len(pairs), weight(pairs[keep-1]))
+		pairs = pairs[:keep]
+		sort.Slice(pairs, func(i, j int) bool {
+			if pairs[i].from != pairs[j].from {
+				return pairs[i].from < pairs[j].from
+			}
+			return pairs[i].to < pairs[j].to
+		})
+	}
 	// dot draws the clearest service map, but is pathological on big dense cyclic graphs.
 	layout := "dot"
 	if len(v.Services) > 150 || len(pairs) > SFDPEdges {
@@ -178,7 +199,7 @@ func ServiceMapGraph(v *View) *Graph {
 		}
 		w.edge(k.from, k.to, a)
 	}
-	return &Graph{Name: "services", Title: "Service map", DOT: w.end(), Layout: layout, Nodes: len(v.Services), Edges: len(pairs)}
+	return &Graph{Name: "services", Title: "Service map", DOT: w.end(), Layout: layout, Nodes: len(v.Services), Edges: len(pairs), Note: note}
 }
 
 // pkgNode is one node of the package graph: a package, or the part of a split package that

@@ -447,3 +447,38 @@ func TestFormatNumber(t *testing.T) {
 		}
 	}
 }
+
+func TestServiceMapKeepsStrongestCouplings(t *testing.T) {
+	v := Build(sample.Large(600, 6000), Options{}) // 15 services, random couplings
+	weight := map[string]int{}
+	for _, f := range v.Flows {
+		weight[f.From+" -> "+f.To] += f.Count
+	}
+	if len(weight) <= 60 {
+		t.Fatalf("sample has %d coupled pairs, want more than 60 to exercise pruning", len(weight))
+	}
+	g := ServiceMapGraph(v)
+	keep := 3 * len(v.Services)
+	if g.Edges != keep || !strings.Contains(g.Note, fmt.Sprintf("strongest of %d service couplings", len(weight))) {
+		t.Fatalf("service map = %d edges, note %q; want %d edges and a note", g.Edges, g.Note, keep)
+	}
+	kept := map[string]bool{}
+	for _, line := range strings.Split(string(g.DOT), "\n") {
+		if i := strings.Index(line, " -> "); i > 0 {
+			from := strings.Trim(strings.TrimSpace(line[:i]), `"`)
+			to := strings.Trim(strings.Fields(line[i+4:])[0], `"`)
+			kept[from+" -> "+to] = true
+		}
+	}
+	minKept, maxDropped := 1<<30, 0
+	for pair, w := range weight {
+		if kept[pair] {
+			minKept = min(minKept, w)
+		} else {
+			maxDropped = max(maxDropped, w)
+		}
+	}
+	if len(kept) != keep || minKept < maxDropped {
+		t.Errorf("kept %d pairs, weakest kept %d < strongest dropped %d", len(kept), minKept, maxDropped)
+	}
+}

@@ -248,6 +248,8 @@ type Graph struct {
 	Edges  int
 	// SVG is the laid-out graph (set by the caller); empty when Fallback says why not.
 	SVG template.HTML
+	// Note says what the graph leaves out, if anything ("Showing the 150 strongest …").
+	Note string
 	// Fallback is the text shown instead of the graph ("graph too large to lay out: …").
 	Fallback string
 	// Files lists the files written for the graph (e.g. services.dot, services.svg).
