@@ -10,6 +10,9 @@ import (
 	"github.com/carve-go/carve/analyzer/spec"
 )
 
+// maxConflicts is how many doubly claimed units Evaluate names before summarising the rest.
+const maxConflicts = 10
+
 // Evaluate measures a user's boundaries the way Propose measures its own: units go where the
 // spec assigns them (units no pattern matches become outliers), tables belong to the service
 // that lists them (tables the spec does not list get an unowned-table finding), and findings
@@ -60,6 +63,10 @@ func Evaluate(f *facts.Facts, s *spec.Spec) (*Proposal, error) {
 		default:
 			a.svc[u] = idx[as.Service]
 		}
+	}
+	if len(errs) > maxConflicts {
+		more := len(errs) - maxConflicts
+		errs = append(errs[:maxConflicts], fmt.Errorf("evaluate: and %d more units claimed twice", more))
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)

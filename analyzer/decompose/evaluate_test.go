@@ -82,6 +82,11 @@ func TestEvaluateUnassignedAndConflicts(t *testing.T) {
 			t.Errorf("Evaluate error %q does not mention %q", err, want)
 		}
 	}
+	// Many conflicts: the first ten are named, the rest counted.
+	_, err = Evaluate(f, mustSpec(t, "version: 1\nservices:\n  a:\n    packages: [internal/store]\n  b:\n    packages: [internal/store]\n"))
+	if err == nil || strings.Count(err.Error(), "claimed by") != maxConflicts || !strings.Contains(err.Error(), "more units claimed twice") {
+		t.Errorf("Evaluate(package claimed twice) = %v, want %d units named and the rest counted", err, maxConflicts)
+	}
 	if _, err := Evaluate(nil, &spec.Spec{}); err == nil {
 		t.Error("Evaluate(nil facts) succeeded, want an error")
 	}
