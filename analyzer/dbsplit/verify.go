@@ -521,6 +521,9 @@ func (v *verifier) newBreak(svc string, s facts.SQL, code, msg string) Break {
 	// Name the owner in the message: "permission denied for table products (owned by catalog)".
 	b.Error = msg
 	for _, m := range quotedOrBare.FindAllStringSubmatch(msg, -1) {
+		if strings.Contains(msg, "owned by") {
+			break
+		}
 		n := strings.ToLower(m[1])
 		for t, o := range v.owner {
 			base := t
@@ -659,8 +662,9 @@ func (v *verifier) routinePrivileges(ctx context.Context, svc string, s facts.SQ
 					continue
 				}
 				if !has {
-					return "42501", fmt.Sprintf("permission denied for table %s: function %s %ss it with the caller's rights (checked with has_table_privilege)",
-						t.Name, c, strings.ToLower(priv))
+					owner := v.owner[t.Name]
+					return "42501", fmt.Sprintf("permission denied for table %s (owned by %s): function %s %ss it with the caller's rights (checked with has_table_privilege)",
+						t.Name, owner, c, strings.ToLower(priv))
 				}
 			}
 		}
