@@ -423,6 +423,7 @@ func NGINXConf(cfg *strangler.Config, opts Options) ([]byte, []Warning, error) {
 	pp := cfg.Paths
 	w.line("server {")
 	w.line("listen %s;", listen)
+	w.line("set $carve_upstream \"\";")
 	w.line("")
 	w.line("# canonical-path policy")
 	if orDefault(pp.EscapedSlash, "reject") == "reject" {
@@ -441,7 +442,9 @@ func NGINXConf(cfg *strangler.Config, opts Options) ([]byte, []Warning, error) {
 	w.line("return 400;")
 	w.line("}")
 	if orDefault(pp.Params, "reject") == "reject" {
-		w.line(`if ($request_uri ~ "^[^?]*;") {`)
+		// NGINX forwards a decoded %3B as ";", which a legacy monolith reads as a path
+		// parameter: reject it too.
+		w.line(`if ($request_uri ~ "^[^?]*(;|%%3[bB])") {`)
 		w.line("return 400;")
 		w.line("}")
 	} else {
@@ -450,7 +453,7 @@ func NGINXConf(cfg *strangler.Config, opts Options) ([]byte, []Warning, error) {
 	if pp.OnChange == "redirect" {
 		wn.add("", FeaturePathPolicy, "paths.on_change: redirect is not reproduced: NGINX matches the normalized path and forwards the request target as received")
 	}
-	wn.add("", FeaturePathPolicy, "NGINX matches the decoded, normalized path ($uri) like carve's canonical path, but forwards the request target as received ($request_uri), where carve forwards the canonical path; a raw \\ gets 400 from NGINX (carve: read as a slash), and dot segments above the root get 400 (carve: clamped at /)")
+	wn.add("", FeaturePathPolicy, "NGINX matches and forwards its decoded, normalized path ($uri) re-escaped, which equals carve's canonical path except that percent-encoded reserved characters are forwarded decoded (%%2B as +, %%40 as @); %%3B is rejected with ;; a raw \\ gets 400 from NGINX (carve: read as a slash), and dot segments above the root get 400 (carve: clamped at /)")
 	if leakGuard {
 		wn.add("", FeatureLeakGuard, "the leak guard is reproduced for other-case spellings of carved paths; ;params and %%2F spellings are covered by the path policy only when it rejects them")
 	}
@@ -462,12 +465,21 @@ func NGINXConf(cfg *strangler.Config, opts Options) ([]byte, []Warning, error) {
 		w.line(`return 400 "ambiguous spelling of a carved path\n";`)
 		w.line("}")
 	}
+	w.line("set $carve_uri $uri;")
 	w.line("rewrite ^ %sroute/$carve_route last;", ngxInternal)
 	w.line("}")
 	w.line("")
-	proxyBlock := func(upstream string, tries int, strip []string) {
+	// proxyBlock forwards to upstream. normalized forwards the decoded, normalized path
+	// (saved in $carve_uri before the internal rewrite) re-escaped by NGINX, which is close to
+	// carve's canonical path; otherwise the request target is forwarded as received.
+	proxyBlock := func(upstream string, tries int, strip []string, normalized bool) {
 		w.line("set $carve_upstream %s;", upstream)
-		w.line("proxy_pass $carve_scheme://$carve_upstream$request_uri;")
+		if normalized {
+			w.line("rewrite ^ $carve_uri break;")
+			w.line("proxy_pass $carve_scheme://$carve_upstream;")
+		} else {
+			w.line("proxy_pass $carve_scheme://$carve_upstream$request_uri;")
+		}
 		w.line("proxy_set_header Host $carve_host;")
 		w.line(`proxy_set_header Connection "";`)
 		if len(cfg.TrustedProxies) > 0 {
@@ -493,7 +505,7 @@ func NGINXConf(cfg *strangler.Config, opts Options) ([]byte, []Warning, error) {
 	}
 	w.line("location = %sroute/%s {", ngxInternal, ngxMonolithRoute)
 	w.line("internal;")
-	proxyBlock(ngxMonolithUp, attempts+1, nil)
+	proxyBlock(ngxMonolithUp, attempts+1, nil, true)
 	w.line("}")
 	statuses := map[int]bool{}
 	for _, i := range p.order {
@@ -524,7 +536,7 @@ func NGINXConf(cfg *strangler.Config, opts Options) ([]byte, []Warning, error) {
 			}
 			w.line("mirror %smirror/%s;", ngxInternal, r.Name)
 		}
-		proxyBlock(up, tries, nil)
+		proxyBlock(up, tries, nil, true)
 		w.line("}")
 		if r.Stage == strangler.StageShadow {
 			w.line("")
@@ -544,7 +556,7 @@ func NGINXConf(cfg *strangler.Config, opts Options) ([]byte, []Warning, error) {
 				w.line("}")
 			}
 			w.line("proxy_read_timeout %s;", ngxDur(durOr(cfg.Shadow.Timeout, 5*time.Second)))
-			proxyBlock(ngxUpstreamName(r.Service, false), 1, cfg.Shadow.StripHeaders)
+			proxyBlock(ngxUpstreamName(r.Service, false), 1, cfg.Shadow.StripHeaders, true)
 			w.line("}")
 		}
 	}
