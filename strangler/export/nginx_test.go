@@ -392,7 +392,9 @@ func TestDifferentialNGINX(t *testing.T) {
 		{method: "GET", target: "/_carve_internal/route/exact", divergent: FeatureReservedPath},
 	}
 	identical, divergent := 0, 0
-	defer func() { t.Logf("corpus: %d requests, %d identical, %d documented divergences", len(corpus), identical, divergent) }()
+	defer func() {
+		t.Logf("corpus: %d requests, %d identical, %d documented divergences", len(corpus), identical, divergent)
+	}()
 	for _, rq := range corpus {
 		name := rq.method + " " + rq.target + " " + strings.Join(rq.headers, ";")
 		got, err := send(proxyAddr, rq)
