@@ -534,6 +534,9 @@ func (pl *pool) modifyResponse(resp *http.Response) error {
 	resp.Header["X-Request-Id"] = []string{st.requestID}
 	if st.shadow != nil {
 		st.shadow.status = resp.StatusCode
+		if !st.shadow.route.compare {
+			return nil
+		}
 		st.shadow.header = resp.Header.Clone()
 		resp.Body = &teeBody{rc: resp.Body, c: &st.shadow.resp, limit: st.table.shadowLimit, over: &st.shadow.respOver}
 	}

@@ -489,3 +489,32 @@ func TestBucketMonotone(t *testing.T) {
 		t.Errorf("routes do not salt the hash")
 	}
 }
+
+func TestRedirectPolicyAndUpstreamHost(t *testing.T) {
+	mono, svc := twoBackends(t)
+	y := fmt.Sprintf(`version: 1
+monolith: {url: %s}
+services:
+  timesale: {url: %s, host: upstream}
+routes:
+  - {name: sale, match: {path_prefix: /api/sale}, service: timesale, stage: full}
+paths: {on_change: redirect}
+`, mono.URL, svc.URL)
+	p := startProxy(t, y, nil)
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Get(p.url + "/api//sale/./1?x=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusPermanentRedirect || resp.Header.Get("Location") != "/api/sale/1?x=1" {
+		t.Errorf("non-canonical path = %d Location %q, want 308 to /api/sale/1?x=1", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if svc.hits.Load() != 0 || mono.hits.Load() != 0 {
+		t.Errorf("a redirected request reached a backend")
+	}
+	_, by, e := get(t, p.url+"/api/sale/1", "Host", "shop.example")
+	if by != "timesale" || e.Host != strings.TrimPrefix(svc.URL, "http://") {
+		t.Errorf("host: upstream sent Host %q to %q, want the instance's host:port", e.Host, by)
+	}
+}

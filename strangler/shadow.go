@@ -107,7 +107,7 @@ func (p *Proxy) prepareShadow(r *http.Request, st *reqState, rt *route, t *table
 func (p *Proxy) submitShadow(w http.ResponseWriter, r *http.Request, st *reqState) {
 	c := st.shadow
 	rt := c.route
-	if c.reqOver || c.respOver || c.status == 0 {
+	if c.reqOver || (c.respOver && rt.compare) || c.status == 0 {
 		st.shadowOut = "skipped"
 		p.metrics.shadow.WithLabelValues(rt.name, "skipped").Inc()
 		return

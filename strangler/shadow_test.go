@@ -3,6 +3,7 @@ package strangler
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -153,5 +154,67 @@ func TestShadowNeverAffectsPrimary(t *testing.T) {
 				t.Errorf("slowest primary took %v with a %s shadow, want well under the shadow's delay", worst, tc.name)
 			}
 		})
+	}
+}
+
+// TestShadowBodyAndHeaders: an opted-in POST is mirrored with its body; strip_headers are
+// removed from shadow copies; bodies over the limit are not mirrored.
+func TestShadowBodyAndHeaders(t *testing.T) {
+	mono := newBackend(t, "monolith")
+	type seen struct {
+		body, auth, shadow string
+	}
+	got := make(chan seen, 10)
+	svc := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got <- seen{string(b), r.Header.Get("Authorization"), r.Header.Get("X-Carve-Shadow")}
+	}))
+	defer svc.Close()
+	p := startProxy(t, shadowCfg(mono.URL, svc.URL, "    shadow: {methods: [POST], compare: false}\n")+"shadow: {strip_headers: [Authorization], body_limit: 16}\n", nil)
+	post := func(body string) int {
+		req, _ := http.NewRequest(http.MethodPost, p.url+"/api/sale/1", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer user")
+		resp, err := testClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := post(`{"qty":2}`); code != 200 {
+		t.Fatalf("primary POST = %d", code)
+	}
+	select {
+	case s := <-got:
+		if s.body != `{"qty":2}` || s.auth != "" || s.shadow != "1" {
+			t.Errorf("shadow copy = %+v, want the body, no Authorization, X-Carve-Shadow: 1", s)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("no shadow copy")
+	}
+	if code := post(strings.Repeat("x", 100)); code != 200 {
+		t.Fatalf("primary POST with a large body = %d", code)
+	}
+	select {
+	case s := <-got:
+		t.Errorf("body over body_limit was mirrored: %+v", s)
+	case <-time.After(200 * time.Millisecond):
+	}
+	if mono.hits.Load() != 2 {
+		t.Errorf("monolith got %d, want 2 primaries", mono.hits.Load())
+	}
+}
+
+func TestShadowPercent(t *testing.T) {
+	var mh, sh atomic.Int64
+	mono := jsonServer(t, "monolith", 10, 0, &mh)
+	svc := jsonServer(t, "timesale", 10, 0, &sh)
+	p := startProxy(t, shadowCfg(mono.URL, svc.URL, "    shadow: {percent: 25, compare: false}\n"), nil)
+	for i := 0; i < 400; i++ {
+		get(t, p.url+"/api/sale/1")
+	}
+	time.Sleep(200 * time.Millisecond)
+	if n := sh.Load(); n < 60 || n > 140 {
+		t.Errorf("25%% shadow sent %d of 400, want about 100", n)
 	}
 }
