@@ -2,6 +2,7 @@ package decompose
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/carve-go/carve/analyzer/facts"
 	"github.com/carve-go/carve/analyzer/spec"
@@ -14,6 +15,21 @@ type Scores struct {
 	OwnerAccuracy float64 `json:"owner_accuracy"` // percent of the truth's tables whose owner matches
 	Units         int     `json:"units"`          // units compared (those the truth assigns)
 	Tables        int     `json:"tables"`         // tables compared (those the truth assigns)
+
+	// Misplaced lists the compared units whose service maps to another truth service than
+	// theirs (see Score for the mapping), sorted by unit; WrongOwners the truth tables whose
+	// owner maps to another truth service, sorted by table.
+	Misplaced   []Misplaced `json:"misplaced,omitempty"`
+	WrongOwners []Misplaced `json:"wrong_owners,omitempty"`
+}
+
+// Misplaced is one unit (or table) a proposal puts elsewhere than the truth.
+type Misplaced struct {
+	Unit  facts.UnitID `json:"unit,omitempty"`
+	Table string       `json:"table,omitempty"`
+	Got   string       `json:"got"`   // proposed service ("(kernel)", "(none)" for outliers and unowned)
+	As    string       `json:"as"`    // truth service the proposed one maps to
+	Truth string       `json:"truth"` // truth service ("(kernel)" for the shared kernel)
 }
 
 // kernelLabel is the cluster name of the shared kernel in both partitions.
@@ -41,6 +57,7 @@ func Score(f *facts.Facts, got *Proposal, truth *spec.Spec) Scores {
 		where[u] = kernelLabel
 	}
 	var gl, tl []string
+	var ids []facts.UnitID
 	overlap := map[string]map[string]int{} // got service → truth label → units
 	for _, u := range sortedUnits(f.Units) {
 		as, ok, err := truth.Assign(u)
@@ -57,6 +74,7 @@ func Score(f *facts.Facts, got *Proposal, truth *spec.Spec) Scores {
 		}
 		gl = append(gl, g)
 		tl = append(tl, t)
+		ids = append(ids, u.ID)
 		if overlap[g] == nil {
 			overlap[g] = map[string]int{}
 		}
@@ -77,6 +95,20 @@ func Score(f *facts.Facts, got *Proposal, truth *spec.Spec) Scores {
 		}
 		mapped[g] = best
 	}
+	show := func(l string) string {
+		switch {
+		case l == kernelLabel:
+			return "(kernel)"
+		case l == "" || strings.HasPrefix(l, "\x01"):
+			return "(none)"
+		}
+		return l
+	}
+	for i, id := range ids {
+		if mapped[gl[i]] != tl[i] {
+			sc.Misplaced = append(sc.Misplaced, Misplaced{Unit: id, Got: show(gl[i]), As: show(mapped[gl[i]]), Truth: show(tl[i])})
+		}
+	}
 	gotOwner := map[string]string{}
 	for _, o := range got.Ownership {
 		gotOwner[o.Table] = o.Owner
@@ -85,11 +117,15 @@ func Score(f *facts.Facts, got *Proposal, truth *spec.Spec) Scores {
 	for _, s := range truth.Services {
 		for _, t := range s.Tables {
 			sc.Tables++
-			if o := gotOwner[normTable(t)]; o != "" && mapped[o] == s.Name {
+			o := gotOwner[normTable(t)]
+			if o != "" && mapped[o] == s.Name {
 				right++
+			} else {
+				sc.WrongOwners = append(sc.WrongOwners, Misplaced{Table: normTable(t), Got: show(o), As: show(mapped[o]), Truth: s.Name})
 			}
 		}
 	}
+	sort.Slice(sc.WrongOwners, func(i, j int) bool { return sc.WrongOwners[i].Table < sc.WrongOwners[j].Table })
 	if sc.Tables > 0 {
 		sc.OwnerAccuracy = round(100 * float64(right) / float64(sc.Tables))
 	}

@@ -3,6 +3,8 @@ package decompose
 import (
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/carve-go/carve/analyzer/facts"
 )
 
@@ -87,11 +89,21 @@ shared_kernel: {files: [p/k.go]}
 	if sc.Tables != 3 || !near(sc.OwnerAccuracy, 100*2.0/3) {
 		t.Errorf("owner accuracy = %v over %d tables, want 66.67 over 3", sc.OwnerAccuracy, sc.Tables)
 	}
+	if diff := cmp.Diff([]Misplaced{{Table: "t2", Got: "two", As: "gamma", Truth: "alpha"}}, sc.WrongOwners); diff != "" {
+		t.Errorf("WrongOwners mismatch (-want +got):\n%s", diff)
+	}
+	if len(sc.Misplaced) != 0 {
+		t.Errorf("Misplaced = %v, want none", sc.Misplaced)
+	}
 	// A unit of the truth's kernel proposed inside a service counts as misplaced (one move).
 	got.Kernel.Units = nil
 	got.Services[0].Units = append(got.Services[0].Units, "p.K")
-	if sc := Score(f, got, truth); !near(sc.MoJoFM, 100*(1-1.0/2)) {
+	sc = Score(f, got, truth)
+	if !near(sc.MoJoFM, 100*(1-1.0/2)) {
 		t.Errorf("Score with the kernel unit in a service = %+v, want MoJoFM 50 (1 move; max 4 − 2)", sc)
+	}
+	if diff := cmp.Diff([]Misplaced{{Unit: "p.K", Got: "one", As: "alpha", Truth: "(kernel)"}}, sc.Misplaced); diff != "" {
+		t.Errorf("Misplaced mismatch (-want +got):\n%s", diff)
 	}
 }
 

@@ -20,6 +20,7 @@ type scoreOptions struct {
 	format    string
 	minMoJoFM float64
 	minOwner  float64
+	list      bool
 }
 
 func newScoreCmd() *cobra.Command {
@@ -48,6 +49,7 @@ Exit codes: 0 ok, 1 a --min-* threshold was missed, 2 usage or spec error, 3 ana
 	f.StringVar(&o.format, "format", "text", "output format: text or json")
 	f.Float64Var(&o.minMoJoFM, "min-mojofm", 0, "exit 1 when MoJoFM (percent) is below this")
 	f.Float64Var(&o.minOwner, "min-owner-accuracy", 0, "exit 1 when owner accuracy (percent) is below this")
+	f.BoolVar(&o.list, "list", false, "also list the units and tables placed differently from the truth")
 	return cmd
 }
 
@@ -78,6 +80,9 @@ func runScore(cmd *cobra.Command, dir string, o scoreOptions) error {
 		return withCode(exitAnalysis, errors.New("score: the analysis produced no proposal"))
 	}
 	sc := decompose.Score(&res.Facts, res.Proposal, truth)
+	if !o.list {
+		sc.Misplaced, sc.WrongOwners = nil, nil
+	}
 	w := cmd.OutOrStdout()
 	if o.format == "json" {
 		b, err := json.MarshalIndent(sc, "", "  ")
@@ -90,6 +95,12 @@ func runScore(cmd *cobra.Command, dir string, o scoreOptions) error {
 		fmt.Fprintf(w, "ARI             %6.3f\n", sc.ARI)
 		fmt.Fprintf(w, "owner accuracy  %6.1f %%\n", sc.OwnerAccuracy)
 		fmt.Fprintf(w, "(%d units and %d tables compared; %s: %d services)\n", sc.Units, sc.Tables, res.Proposal.Source, len(res.Proposal.Services))
+		for _, m := range sc.Misplaced {
+			fmt.Fprintf(w, "unit  %s: in %s (≈ %s), truth %s\n", m.Unit, m.Got, m.As, m.Truth)
+		}
+		for _, m := range sc.WrongOwners {
+			fmt.Fprintf(w, "table %s: owned by %s (≈ %s), truth %s\n", m.Table, m.Got, m.As, m.Truth)
+		}
 	}
 	if sc.MoJoFM < o.minMoJoFM || sc.OwnerAccuracy < o.minOwner {
 		return withCode(exitViolations, fmt.Errorf("score: below threshold (MoJoFM %.1f %% < %.1f %% or owner accuracy %.1f %% < %.1f %%)",

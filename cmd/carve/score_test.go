@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -48,6 +49,24 @@ func TestScoreLedger(t *testing.T) {
 	code = run(context.Background(), []string{"score", dir, "--truth", truth, "--spec", truth, "--min-mojofm", "100", "--min-owner-accuracy", "100"}, &out, &errb)
 	if code != exitOK || !strings.Contains(out.String(), "MoJoFM") || !strings.Contains(out.String(), "100.0 %") {
 		t.Errorf("carve score --spec truth: exit %d, output %q, stderr %q; want 100 %%", code, out.String(), errb.String())
+	}
+	// A spec that leaves customer_lookup.go in invoicing: --list names its units.
+	data, err := os.ReadFile(truth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := strings.Replace(string(data), "    files: [internal/invoicing/customer_lookup.go]\n", "", 1)
+	if moved == string(data) {
+		t.Fatal("truth.carve.yaml no longer lists customer_lookup.go under customers; update this test")
+	}
+	wrong := filepath.Join(t.TempDir(), "carve.yaml")
+	if err := os.WriteFile(wrong, []byte(moved), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	code = run(context.Background(), []string{"score", dir, "--truth", truth, "--spec", wrong, "--list"}, &out, &errb)
+	if code != exitOK || !strings.Contains(out.String(), "unit  internal/invoicing.billingProfile: in invoicing (≈ invoicing), truth customers") {
+		t.Errorf("carve score --list: exit %d, output:\n%s", code, out.String())
 	}
 	// A threshold above what is reached exits 1.
 	code = run(context.Background(), []string{"score", dir, "--truth", truth, "--min-mojofm", "101"}, &out, &errb)
