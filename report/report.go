@@ -5,9 +5,9 @@
 // never re-analyses.
 //
 // The documents are built by report/render (pure Go); graphs are laid out by report/graph
-// (go-graphviz), which serialises every layout, so Write may be called concurrently but
-// its layouts run one at a time. Output is deterministic for a given result and options,
-// except the SVG/PNG produced by Graphviz (stable for one go-graphviz version).
+// (go-graphviz) in worker processes, in parallel, each within its time budget. Write may be
+// called concurrently on different directories. Output is deterministic for a given result
+// and options, except the SVG/PNG produced by Graphviz (stable for one go-graphviz version).
 package report
 
 import (
@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/carve-go/carve/analyzer"
@@ -142,9 +143,8 @@ func Write(ctx context.Context, res *analyzer.Result, dir string, opts Options) 
 	}
 	w := &writer{ctx: ctx, dir: dir, opts: opts, want: want}
 	w.total = 2 // build, graphs (DOT)
-	needSVG := want[HTML] || want[SVG] || want[PNG]
-	if needSVG {
-		w.total += 3
+	if want[HTML] || want[SVG] || want[PNG] {
+		w.total++
 	}
 	for _, f := range []Format{HTML, Markdown, JSON} {
 		if want[f] {
@@ -189,16 +189,27 @@ func (w *writer) run(res *analyzer.Result) error {
 		return err
 	}
 	v.Graphs = render.Graphs(v)
-	needSVG := w.want[HTML] || w.want[SVG] || w.want[PNG]
-	for _, g := range v.Graphs {
-		if needSVG {
-			if err := w.stage("lay out " + g.Name + " graph"); err != nil {
-				return err
-			}
-			if err := w.layout(g); err != nil {
-				return err
-			}
+	if w.want[HTML] || w.want[SVG] || w.want[PNG] {
+		// Layouts run in worker processes (report/graph), so the graphs are laid out in
+		// parallel: the wall time is that of the slowest, within its budget.
+		if err := w.stage("lay out graphs"); err != nil {
+			return err
 		}
+		errs := make([]error, len(v.Graphs))
+		var wg sync.WaitGroup
+		for i, g := range v.Graphs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = w.layout(g)
+			}()
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return err
+		}
+	}
+	for _, g := range v.Graphs {
 		// The DOT file is written when asked for, and whenever the page falls back to it.
 		if w.want[DOT] || (w.want[HTML] && g.Fallback != "") {
 			if err := w.file(g.Name+".dot", g.DOT); err != nil {

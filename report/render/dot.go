@@ -88,7 +88,12 @@ func graphAttrs(layout string, nodes int) map[string]string {
 	a := map[string]string{"layout": layout, "fontname": "Helvetica", "bgcolor": "white", "pad": "0.2"}
 	switch layout {
 	case "sfdp":
+		// prism removes overlaps best; above 400 nodes it costs seconds in WebAssembly,
+		// and scale (spread the layout) is an order of magnitude cheaper.
 		a["overlap"] = "prism"
+		if nodes > 400 {
+			a["overlap"] = "scale"
+		}
 		a["splines"] = "false"
 		a["outputorder"] = "edgesfirst"
 	default:
