@@ -82,13 +82,18 @@ func (b *identityBridge) header(r *http.Request) string {
 	e, hit := b.cache[k]
 	b.mu.Unlock()
 	if !hit || now.After(e.exp) {
-		e = idEntry{payload: b.validate(r.Context(), session), exp: now.Add(b.cacheTTL)}
-		b.mu.Lock()
-		if len(b.cache) >= maxIdentityCache {
-			clear(b.cache)
+		payload, definitive := b.validate(r.Context(), session)
+		e = idEntry{payload: payload, exp: now.Add(b.cacheTTL)}
+		if definitive {
+			// Only answers are cached: a transport error or a cancelled client must not mark
+			// the session as logged out for cache_ttl.
+			b.mu.Lock()
+			if len(b.cache) >= maxIdentityCache {
+				clear(b.cache)
+			}
+			b.cache[k] = e
+			b.mu.Unlock()
 		}
-		b.cache[k] = e
-		b.mu.Unlock()
 	}
 	if e.payload == nil {
 		return ""
@@ -96,26 +101,33 @@ func (b *identityBridge) header(r *http.Request) string {
 	return SignIdentity(b.key, e.payload, now.Add(b.ttl))
 }
 
-func (b *identityBridge) validate(ctx context.Context, session string) []byte {
+// validate asks the monolith about session. definitive is false when no answer was received.
+func (b *identityBridge) validate(ctx context.Context, session string) (payload []byte, definitive bool) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, b.url, nil)
 	if err != nil {
-		return nil
+		return nil, false
 	}
 	req.AddCookie(&http.Cookie{Name: b.cookie, Value: session})
 	resp, err := b.client.Do(req)
 	if err != nil {
-		return nil
+		return nil, false
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 4097))
-	if err != nil || resp.StatusCode != http.StatusOK || len(body) > 4096 {
-		return nil
+	if err != nil {
+		return nil, false
+	}
+	if resp.StatusCode >= 500 {
+		return nil, false
+	}
+	if resp.StatusCode != http.StatusOK || len(body) > 4096 {
+		return nil, true
 	}
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
-		return nil
+		return nil, true
 	}
-	return body
+	return body, true
 }
 
 // SignIdentity returns the identity header value for payload, valid until exp:
