@@ -177,6 +177,9 @@ type clusterer struct {
 	seed    uint64
 	minSize int  // communities with fewer units are merged into their best neighbour
 	recurse bool // split communities that cluster well on their own (splitLarge)
+	// noData is set when no unit touches a table (no SQL found): services are then judged by
+	// structure alone, not by the tables they would own.
+	noData bool
 }
 
 // run clusters at resolution res and returns the community of every node (-1: none), after
@@ -277,7 +280,7 @@ func (c *clusterer) splitLarge(comm []int, res float64, depth int) []int {
 			}
 			weak := -1
 			for p := 0; p < np; p++ {
-				if (pu[p] < c.minSize || pt[p] == 0) && (weak < 0 || pu[p] < pu[weak]) {
+				if (pu[p] < c.minSize || (pt[p] == 0 && !c.noData)) && (weak < 0 || pu[p] < pu[weak]) {
 					weak = p
 				}
 			}
@@ -396,6 +399,11 @@ func (c *clusterer) mergeWeak(comm []int) []int {
 		for _, o := range proposeOwners(c.m, comm[:len(c.m.units)], n) {
 			if o >= 0 {
 				data[o] = true
+			}
+		}
+		if c.noData {
+			for k := range data {
+				data[k] = true
 			}
 		}
 		// Pick the weakest community: smallest first, ties by label.
@@ -571,11 +579,12 @@ func detectKernel(m *model, w weights, seed uint64) []bool {
 	// The first clustering leaves out every table-free unit, so that the hubs being judged do
 	// not glue the communities they are judged by.
 	free := make([]bool, n)
+	data := m.hasData()
 	for u := range free {
-		free[u] = !touches[u]
+		free[u] = data && !touches[u]
 	}
 	g, l := buildGraph(m, w, free)
-	c := &clusterer{m: m, g: g, l: l, exclude: free, seed: seed, minSize: 2}
+	c := &clusterer{m: m, g: g, l: l, exclude: free, seed: seed, minSize: 2, noData: !data}
 	comm := c.run(1.0)
 	for u := 0; u < n; u++ {
 		if touches[u] {

@@ -309,3 +309,13 @@ func (m *model) touchesTables() []bool {
 	}
 	return t
 }
+
+// hasData reports whether any unit touches a table.
+func (m *model) hasData() bool {
+	for _, a := range m.acc {
+		if len(a) > 0 {
+			return true
+		}
+	}
+	return false
+}

@@ -64,7 +64,7 @@ func Propose(f *facts.Facts, opts Options) (*Proposal, error) {
 	m := newModel(f)
 	kernel := detectKernel(m, defaultWeights, seed)
 	g, l := buildGraph(m, defaultWeights, kernel)
-	c := &clusterer{m: m, g: g, l: l, exclude: kernel, seed: seed, minSize: minServiceSize}
+	c := &clusterer{m: m, g: g, l: l, exclude: kernel, seed: seed, minSize: minServiceSize, noData: !m.hasData()}
 
 	var comm []int
 	if opts.Services > 0 {

@@ -213,3 +213,15 @@ func TestProposeBadInput(t *testing.T) {
 	}
 	mustPropose(t, f, Options{Services: 3})
 }
+
+// Without any SQL (an ORM carve does not read, or dynamic SQL only) services come from the
+// structure alone instead of collapsing into one.
+func TestProposeWithoutData(t *testing.T) {
+	f := layered().facts()
+	f.SQL, f.Tables, f.Transactions, f.ForeignKeys, f.Routines = nil, nil, nil, nil, nil
+	p := mustPropose(t, f, Options{})
+	sc := Score(f, p, mustSpec(t, truthYAML()))
+	if len(p.Services) < 4 || sc.MoJoFM < 80 {
+		t.Errorf("Propose(no SQL) = %d services, %+v; want ≥ 4 services and MoJoFM ≥ 80", len(p.Services), sc)
+	}
+}
