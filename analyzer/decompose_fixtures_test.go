@@ -325,3 +325,23 @@ func TestProposeHook(t *testing.T) {
 		t.Errorf("Analyze did not attach the proposal: summary %+v", res.Summary)
 	}
 }
+
+// TestTimesaleServiceProposal: the carved-out time-sale service, analysed on its own, is one
+// service owning exactly the three time-sale tables.
+func TestTimesaleServiceProposal(t *testing.T) {
+	res := analyzeFixture(t, "timesale-service")
+	p := res.Proposal
+	var owners []string
+	for _, o := range p.Ownership {
+		owners = append(owners, o.Table+"→"+o.Owner)
+	}
+	if len(p.Services) != 1 {
+		t.Fatalf("timesale-service: %d services, want 1; ownership %v", len(p.Services), owners)
+	}
+	if diff := cmp.Diff([]string{"sale_items", "sale_reservations", "sales"}, p.Services[0].Tables); diff != "" {
+		t.Errorf("timesale-service tables mismatch (-want +got):\n%s", diff)
+	}
+	for _, f := range p.Findings {
+		t.Errorf("unexpected finding in a single service: %+v", f)
+	}
+}
