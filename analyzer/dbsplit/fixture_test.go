@@ -51,3 +51,28 @@ func analyzeTruth(t *testing.T, name string) *analyzer.Result {
 	analyses[name] = res
 	return res
 }
+
+// analyzeProposal analyses a fixture with carve's own proposal (no carve.yaml), once per test
+// binary. The expectations derived from it come from its own findings, so they hold while
+// the proposal changes.
+func analyzeProposal(t *testing.T, name string) *analyzer.Result {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("dbsplit: analyses a fixture module; skipped under -short")
+	}
+	analysisMu.Lock()
+	defer analysisMu.Unlock()
+	key := name + "/proposal"
+	if r, ok := analyses[key]; ok {
+		return r
+	}
+	res, err := analyzer.Analyze(context.Background(), analyzer.Options{Dir: fixtureDir(name)})
+	if err != nil {
+		t.Fatalf("Analyze(%s): %v", name, err)
+	}
+	if res.Proposal == nil {
+		t.Fatalf("Analyze(%s): no proposal", name)
+	}
+	analyses[key] = res
+	return res
+}

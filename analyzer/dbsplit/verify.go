@@ -274,6 +274,11 @@ func (v *verifier) setupPostgres(ctx context.Context) error {
 	if _, err := v.db.ExecContext(ctx, "DO $carve$ BEGIN "+existingSchemas(sb.String())+" END $carve$"); err != nil {
 		return err
 	}
+	// SET ROLE needs membership unless the user is a superuser; a CREATEROLE user may grant
+	// it to itself. Failures are left to SET ROLE to report.
+	for _, sp := range v.plan.Services {
+		v.db.ExecContext(ctx, "GRANT "+pgIdent(sp.Role)+" TO CURRENT_USER")
+	}
 	v.searchPath = map[string]string{}
 	for _, sp := range v.plan.Services {
 		path := []string{pgIdent(sp.Schema)}

@@ -32,12 +32,22 @@ func TestVerifyFindsCrossServiceStatements(t *testing.T) {
 	for _, tc := range []struct {
 		fixture string
 		dsn     func(t *testing.T) string
+		truth   bool
 	}{
-		{"shop", pgAdminDSN},
-		{"ledger", myAdminDSN},
+		{"shop", pgAdminDSN, true},
+		{"ledger", myAdminDSN, true},
+		{"shop", pgAdminDSN, false},
+		{"ledger", myAdminDSN, false},
 	} {
-		t.Run(tc.fixture, func(t *testing.T) {
+		name := tc.fixture + "/truth"
+		if !tc.truth {
+			name = tc.fixture + "/proposal"
+		}
+		t.Run(name, func(t *testing.T) {
 			res := analyzeTruth(t, tc.fixture)
+			if !tc.truth {
+				res = analyzeProposal(t, tc.fixture)
+			}
 			dsn := tc.dsn(t)
 			var lines []string
 			rep, err := Verify(context.Background(), res, VerifyOptions{DSN: dsn, Root: fixtureDir(tc.fixture), Progress: func(m string) { lines = append(lines, m) }})
