@@ -16,6 +16,7 @@ const (
 	BreakerHalfOpen
 )
 
+// String returns closed, open or half-open.
 func (s BreakerState) String() string {
 	switch s {
 	case BreakerOpen:

@@ -18,6 +18,7 @@ type PathError struct {
 	Reason string
 }
 
+// Error returns the reason with the operation prefix.
 func (e *PathError) Error() string { return "canonicalize path: " + e.Reason }
 
 const defaultMaxPath = 8192

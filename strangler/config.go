@@ -334,6 +334,7 @@ type ConfigError struct {
 	Msg       string
 }
 
+// Error formats the problem as file:line:col: field: message.
 func (e *ConfigError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)
