@@ -345,3 +345,181 @@ func TestTimesaleServiceProposal(t *testing.T) {
 		t.Errorf("unexpected finding in a single service: %+v", f)
 	}
 }
+
+// markerLine is one `want sql|tx|fk` marker: its position and its words after the kind.
+type markerLine struct {
+	pos   facts.Pos
+	kind  string
+	words []string
+}
+
+func readWant(t *testing.T, name string) []markerLine {
+	t.Helper()
+	root := filepath.Join("..", "testdata", name)
+	var out []markerLine
+	err := filepath.Walk(root, func(p string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() || (filepath.Ext(p) != ".go" && filepath.Ext(p) != ".sql") {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		for i, line := range strings.Split(string(data), "\n") {
+			for _, kind := range []string{"sql", "tx", "fk"} {
+				for _, lead := range []string{"// want " + kind + " ", "-- want " + kind + " "} {
+					if j := strings.Index(line, lead); j >= 0 {
+						out = append(out, markerLine{pos: facts.Pos{File: filepath.ToSlash(rel), Line: i + 1}, kind: kind, words: strings.Fields(line[j+len(lead):])})
+					}
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestFixtureMarkerFindings derives, from the hand-written markers and the truth alone, where
+// foreign-read, foreign-write, cross-tx and cross-fk findings must appear, and checks that the
+// truth's evaluation reports them there and nowhere else.
+func TestFixtureMarkerFindings(t *testing.T) {
+	for _, name := range []string{"shop", "ledger"} {
+		t.Run(name, func(t *testing.T) {
+			res := analyzeFixture(t, name)
+			truth := fixtureTruth(t, name)
+			ev, err := decompose.Evaluate(&res.Facts, truth)
+			if err != nil {
+				t.Fatal(err)
+			}
+			owner := func(table string) string { o, _ := truth.Owner(table); return o }
+			routines := map[string][]facts.TableAccess{}
+			for _, r := range res.Routines {
+				routines[r.Name] = r.Tables
+			}
+			expand := func(words []string) (reads, writes []string) {
+				var accs []facts.TableAccess
+				for _, w := range words {
+					tbl, acc, ok := strings.Cut(w, ":")
+					if !ok {
+						continue
+					}
+					if tbl == "call" {
+						accs = append(accs, routines[acc]...)
+						continue
+					}
+					accs = append(accs, facts.TableAccess{Name: tbl, Access: facts.Access(acc)})
+				}
+				for _, a := range accs {
+					if a.Access.IsWrite() {
+						writes = append(writes, a.Name)
+					} else {
+						reads = append(reads, a.Name)
+					}
+				}
+				return reads, writes
+			}
+			unitAt := map[facts.Pos]facts.UnitID{}
+			for _, s := range res.SQL {
+				unitAt[s.Pos] = s.Unit
+			}
+			units := map[facts.UnitID]facts.Unit{}
+			for _, u := range res.Units {
+				units[u.ID] = u
+			}
+			serviceOf := func(id facts.UnitID) string {
+				u, ok := units[id]
+				if !ok {
+					return ""
+				}
+				a, ok, err := truth.Assign(u)
+				if err != nil || !ok || a.Kernel {
+					return ""
+				}
+				return a.Service
+			}
+			want := map[decompose.FindingKind]map[string]bool{}
+			add := func(k decompose.FindingKind, p facts.Pos) {
+				if want[k] == nil {
+					want[k] = map[string]bool{}
+				}
+				want[k][p.String()] = true
+			}
+			for _, m := range readWant(t, name) {
+				switch m.kind {
+				case "sql":
+					svc := serviceOf(unitAt[m.pos])
+					if svc == "" {
+						continue // not attributed to a service unit (e.g. a .sql file)
+					}
+					reads, writes := expand(m.words)
+					for _, tb := range reads {
+						if o := owner(tb); o != "" && o != svc {
+							if _, ok := truth.Allowed(svc, o, "read"); !ok {
+								add(decompose.ForeignRead, m.pos)
+							}
+						}
+					}
+					for _, tb := range writes {
+						if o := owner(tb); o != "" && o != svc {
+							if _, ok := truth.Allowed(svc, o, "write"); !ok {
+								add(decompose.ForeignWrite, m.pos)
+							}
+						}
+					}
+				case "tx":
+					_, writes := expand(m.words)
+					owners := map[string]bool{}
+					for _, tb := range writes {
+						if o := owner(tb); o != "" {
+							owners[o] = true
+						}
+					}
+					if len(owners) >= 2 {
+						add(decompose.CrossTx, m.pos)
+					}
+				case "fk":
+					// "a.col -> b.col": tables are everything before the last dot.
+					if len(m.words) < 3 {
+						continue
+					}
+					from := m.words[0][:strings.LastIndex(m.words[0], ".")]
+					to := m.words[2][:strings.LastIndex(m.words[2], ".")]
+					if of, ot := owner(from), owner(to); of != "" && ot != "" && of != ot {
+						if _, ok := truth.Allowed(of, ot, "fk"); !ok {
+							add(decompose.CrossFK, m.pos)
+						}
+					}
+				}
+			}
+			for _, k := range []decompose.FindingKind{decompose.ForeignRead, decompose.ForeignWrite, decompose.CrossTx, decompose.CrossFK} {
+				got := map[string]bool{}
+				for _, f := range ev.Findings {
+					if f.Kind == k {
+						got[f.Pos.String()] = true
+					}
+				}
+				t.Logf("%s: %d positions from the markers, %d evaluated", k, len(want[k]), len(got))
+				if diff := cmp.Diff(want[k], got, cmpEmptyMap); diff != "" {
+					t.Errorf("%s positions mismatch (-markers +evaluated):\n%s", k, diff)
+				}
+			}
+		})
+	}
+}
+
+// cmpEmptyMap treats a nil map and an empty one as equal.
+var cmpEmptyMap = cmp.Comparer(func(a, b map[string]bool) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k := range a {
+		if !b[k] {
+			return false
+		}
+	}
+	return true
+})
