@@ -224,10 +224,25 @@ type Step struct {
 	Blocking    int
 }
 
-// Sweep is the granularity sweep as a table.
+// Sweep is the granularity sweep as a table: Rows has one entry per sweep point, Metrics
+// the same numbers transposed (one row per metric, one cell per point), which is how the page
+// shows it: a handful of points and many metrics.
 type Sweep struct {
 	Columns []string
 	Rows    []SweepRow
+	Metrics []SweepMetric
+}
+
+// SweepMetric is one metric across the sweep points.
+type SweepMetric struct {
+	Name   string
+	Values []SweepCell
+}
+
+// SweepCell is one metric value at one sweep point.
+type SweepCell struct {
+	Text    string
+	Current bool
 }
 
 // SweepRow is one sweep point.
@@ -607,6 +622,13 @@ func (v *View) buildSweep(p *decompose.Proposal) {
 			}
 		}
 		v.Sweep.Rows = append(v.Sweep.Rows, row)
+	}
+	for i, c := range v.Sweep.Columns {
+		m := SweepMetric{Name: c}
+		for _, row := range v.Sweep.Rows {
+			m.Values = append(m.Values, SweepCell{Text: row.Values[i], Current: row.Current})
+		}
+		v.Sweep.Metrics = append(v.Sweep.Metrics, m)
 	}
 }
 
