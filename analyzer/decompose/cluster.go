@@ -12,19 +12,20 @@ import (
 // Weights are the edge weights of the clustering graph (docs/decompose.md). They are relative:
 // only their ratios matter to modularity.
 type weights struct {
-	Call    float64 // unit → unit call, × (1 + ln count)
-	Ref     float64 // unit → unit reference, × (1 + ln count)
-	Write   float64 // unit — table it writes, × (1 + ln statements)
-	Read    float64 // unit — table it reads, × (1 + ln statements)
-	CoWrite float64 // table — table written by one statement
-	CoRead  float64 // table — table touched (not both written) by one statement, or joined
-	Tx      float64 // table — table written in one transaction
-	Route   float64 // route handler — table its reachable code writes, shared by the tables written
-	File    float64 // unit — its file
-	Via     float64 // factor for tables touched through a stored routine the unit's statement calls
+	Call     float64 // unit → unit call, × (1 + ln count)
+	Ref      float64 // unit → unit reference, × (1 + ln count)
+	Write    float64 // unit — table it writes, × (1 + ln statements)
+	Read     float64 // unit — table it reads, × (1 + ln statements)
+	CoWrite  float64 // table — table written by one statement
+	CoRead   float64 // table — table touched (not both written) by one statement, or joined
+	Tx       float64 // table — table written in one transaction
+	Route    float64 // route handler — table its reachable code writes, shared by the tables written
+	File     float64 // unit — its file
+	Via      float64 // factor for tables touched through a stored routine the unit's statement calls
+	CoChange float64 // file — file changed together, × (1 + ln commits)
 }
 
-var defaultWeights = weights{Call: 1, Ref: 0.5, Write: 4, Read: 1, CoWrite: 1, CoRead: 0.3, Tx: 0.5, Route: 2, File: 6, Via: 0.5}
+var defaultWeights = weights{Call: 1, Ref: 0.5, Write: 4, Read: 1, CoWrite: 1, CoRead: 0.3, Tx: 0.5, Route: 2, File: 6, Via: 0.5, CoChange: 1}
 
 // layout numbers the nodes of the clustering graph: units, then tables, then files.
 type layout struct {
@@ -147,6 +148,14 @@ func buildGraph(m *model, w weights, exclude []bool) (*wgraph, layout) {
 			for j := i + 1; j < len(ts); j++ {
 				g.add(l.table(ts[i]), l.table(ts[j]), w.Tx)
 			}
+		}
+	}
+	// Optional git co-change between files.
+	for _, cc := range m.coChange {
+		a, ok1 := l.fidx[cc.A]
+		b, ok2 := l.fidx[cc.B]
+		if ok1 && ok2 && cc.Commits > 0 {
+			g.add(l.fileNode(a), l.fileNode(b), w.CoChange*logw(cc.Commits))
 		}
 	}
 	// Use cases: a route handler belongs with the tables its code writes.

@@ -28,6 +28,7 @@ type model struct {
 
 	routines map[string]facts.Routine // by normalised name
 	fk       [][]int                  // per table: tables it has a foreign key with (either direction), sorted
+	coChange []CoChange               // optional file co-change (Options.CoChange)
 }
 
 // access counts how often a unit reads and writes one table: with its own statements, and

@@ -22,6 +22,16 @@ type Options struct {
 	// Seed seeds Louvain's random source; 0 means 1. The same facts, options and seed give
 	// byte-identical output.
 	Seed uint64
+	// CoChange optionally adds git co-change between files (analyzer/history: how many
+	// commits changed both) as file—file edges of the clustering graph, weight
+	// 1 + ln(commits). Pairs naming files without units are ignored.
+	CoChange []CoChange
+}
+
+// CoChange is how many commits changed two files together.
+type CoChange struct {
+	A, B    string // files relative to the module root
+	Commits int
 }
 
 // Validate reports options that make no sense.
@@ -36,6 +46,11 @@ func (o Options) Validate() error {
 	for _, k := range o.Sweep {
 		if k < 1 {
 			errs = append(errs, fmt.Errorf("sweep: got service count %d, want 1 or more", k))
+		}
+	}
+	for _, c := range o.CoChange {
+		if c.Commits < 0 {
+			errs = append(errs, fmt.Errorf("co-change %s, %s: got %d commits, want 0 or more", c.A, c.B, c.Commits))
 		}
 	}
 	return errors.Join(errs...)
@@ -62,6 +77,7 @@ func Propose(f *facts.Facts, opts Options) (*Proposal, error) {
 		res = 1
 	}
 	m := newModel(f)
+	m.coChange = opts.CoChange
 	kernel := detectKernel(m, defaultWeights, seed)
 	g, l := buildGraph(m, defaultWeights, kernel)
 	c := &clusterer{m: m, g: g, l: l, exclude: kernel, seed: seed, minSize: minServiceSize, noData: !m.hasData()}

@@ -225,3 +225,26 @@ func TestProposeWithoutData(t *testing.T) {
 		t.Errorf("Propose(no SQL) = %d services, %+v; want ≥ 4 services and MoJoFM ≥ 80", len(p.Services), sc)
 	}
 }
+
+// Git co-change pulls a file with no other tie into the service of the files it changes with.
+func TestProposeCoChange(t *testing.T) {
+	s := layered()
+	lonely := s.unit("internal/store", "auditTrail", "internal/store/audit.go", facts.Func)
+	f := s.facts()
+	p := mustPropose(t, f, Options{})
+	if !slices.Contains(p.Outliers, lonely) {
+		t.Fatalf("without co-change: Outliers = %v, want %s (nothing ties it to a service)", p.Outliers, lonely)
+	}
+	p = mustPropose(t, f, Options{CoChange: []CoChange{{A: "internal/store/audit.go", B: "internal/store/orders.go", Commits: 12}}})
+	for _, s := range p.Services {
+		if slices.Contains(s.Units, lonely) && s.Name != "orders" {
+			t.Errorf("with co-change: %s is in %s, want orders", lonely, s.Name)
+		}
+	}
+	if slices.Contains(p.Outliers, lonely) {
+		t.Errorf("with co-change: %s is still an outlier", lonely)
+	}
+	if _, err := Propose(f, Options{CoChange: []CoChange{{A: "a", B: "b", Commits: -1}}}); err == nil {
+		t.Error("Propose(negative co-change) succeeded, want an error")
+	}
+}
