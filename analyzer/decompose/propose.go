@@ -11,8 +11,9 @@ import (
 // Options controls the granularity and reproducibility of Propose.
 type Options struct {
 	// Services is the number of services wanted; 0 lets modularity decide. The resolution is
-	// bisected until the clustering has that many services; when it cannot be hit exactly the
-	// smallest services are merged into their best-connected neighbours.
+	// bisected until the clustering has that many services; when only more are reachable the
+	// smallest services are merged into their best-connected neighbours, when only fewer the
+	// closest count is used.
 	Services int
 	// Resolution is the modularity resolution γ; 0 means 1.0. Higher gives more, smaller
 	// services. Ignored when Services > 0 (it is only the starting point).
@@ -58,8 +59,9 @@ func (o Options) Validate() error {
 
 // Propose clusters the units of f into business-capability services (docs/decompose.md):
 // it keeps the shared kernel out, clusters a graph of units, tables and files with seeded
-// Louvain, splits disconnected and merges weak communities, names the services, gives every
-// table an owner, and lists findings, metrics and the extraction plan. With opts.Sweep it also
+// Louvain, splits disconnected and loose communities and merges weak ones, moves single units
+// of layered packages by role, names the services, gives every table an owner, and lists
+// findings, misfits, metrics and the extraction plan. With opts.Sweep it also
 // fills Proposal.Sweep. The result is deterministic for the same f and opts.
 func Propose(f *facts.Facts, opts Options) (*Proposal, error) {
 	if f == nil {
