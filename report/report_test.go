@@ -335,6 +335,32 @@ func TestChromium(t *testing.T) {
 	if want := "of " + strconv.Itoa(len(findings)) + " listed findings shown"; !strings.Contains(text(count), want) {
 		t.Errorf("#filter-count = %q, want the script's count (did the JavaScript run?)", text(count))
 	}
+
+	// Filtering: ?kind=K&service=S shows exactly the listed findings of kind K with S at
+	// either end, counted here from the result itself.
+	kind, svc := res.Proposal.Findings[0].Kind, res.Proposal.Findings[0].From
+	want := 0
+	for _, f := range res.Proposal.Findings {
+		if f.Kind == kind && (f.From == svc || f.To == svc) {
+			want++
+		}
+	}
+	url = "file://" + filepath.ToSlash(abs) + "?kind=" + string(kind) + "&service=" + svc
+	dom, err = html.Parse(bytes.NewReader(chrome("--dump-dom")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	visible := findAll(dom, func(n *html.Node) bool {
+		return n.Data == "li" && strings.Contains(attr(n, "class"), "finding") && !strings.Contains(attr(n, "class"), "hidden")
+	})
+	if len(visible) != want {
+		t.Errorf("?kind=%s&service=%s shows %d findings, want %d", kind, svc, len(visible), want)
+	}
+	for _, li := range visible {
+		if attr(li, "data-kind") != string(kind) || (attr(li, "data-from") != svc && attr(li, "data-to") != svc) {
+			t.Errorf("filtered list shows %s %s → %s", attr(li, "data-kind"), attr(li, "data-from"), attr(li, "data-to"))
+		}
+	}
 }
 
 func attr(n *html.Node, key string) string {

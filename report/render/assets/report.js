@@ -75,6 +75,15 @@
     shared.addEventListener("change", function () { document.body.classList.toggle("only-shared", shared.checked); });
   }
 
+  // Filters from the address, so a filtered view can be shared:
+  // index.html?kind=cross-tx&service=orders&q=checkout#findings
+  if (window.URLSearchParams && location.search) {
+    var params = new URLSearchParams(location.search);
+    if (kindSel && params.get("kind")) { kindSel.value = params.get("kind"); }
+    if (svcSel && params.get("service")) { svcSel.value = params.get("service"); }
+    if (textIn && params.get("q")) { textIn.value = params.get("q"); }
+  }
+
   applyFilters();
   openTarget();
 })();
