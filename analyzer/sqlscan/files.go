@@ -147,6 +147,37 @@ func (s *scanner) schemaFile(res *Result, rel, src string) {
 	}
 }
 
+// schemaFromCode reads DDL sent from Go code (migrations kept as Go strings) as schema: its
+// tables, foreign keys and routines are positioned at the statement.
+func (s *scanner) schemaFromCode(res *Result) {
+	found := false
+	for _, st := range s.stmts {
+		if st.sql.Kind != "ddl" || st.sql.Text == "" || strings.Contains(st.sql.Text, sqlparse.Hole) {
+			continue
+		}
+		sc, _ := sqlparse.ParseSchema(st.sql.Text, sqlparse.Dialect(st.sql.Dialect))
+		for _, t := range append(sc.Tables, sc.Views...) {
+			ft := facts.Table{Name: t.Name, Pos: st.sql.Pos, Source: "migration"}
+			for _, c := range t.Columns {
+				ft.Columns = append(ft.Columns, c.Name)
+			}
+			res.Tables = append(res.Tables, ft)
+			found = true
+		}
+		for _, fk := range sc.ForeignKeys {
+			res.ForeignKeys = append(res.ForeignKeys, facts.ForeignKey{Table: fk.Table, Columns: fk.Columns, RefTable: fk.RefTable, RefColumns: fk.RefColumns, Pos: st.sql.Pos})
+			found = true
+		}
+		for _, r := range sc.Routines {
+			res.Routines = append(res.Routines, facts.Routine{Name: r.Name, Kind: r.Kind, Tables: convertTables(r.Tables), Pos: st.sql.Pos})
+			found = true
+		}
+	}
+	if found {
+		sortSchema(res)
+	}
+}
+
 // sortSchema orders the schema facts and merges tables declared more than once (a later
 // migration adding columns): the first declaration keeps its position.
 func sortSchema(res *Result) {

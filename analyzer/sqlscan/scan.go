@@ -109,7 +109,8 @@ var beginNames = map[string]bool{
 // funcInfo is one function declaration of the module.
 type funcInfo struct {
 	obj   *types.Func
-	decl  *ast.FuncDecl
+	body  *ast.BlockStmt // function body (a FuncDecl's or, for package-level closures, a FuncLit's)
+	recv  *ast.FieldList // receiver, nil for functions and closures
 	pkg   *packages.Package
 	file  *ast.File
 	unit  facts.UnitID
@@ -173,6 +174,7 @@ func Scan(prog *load.Program, opts Options) *Result {
 	for _, st := range s.stmts {
 		res.SQL = append(res.SQL, st.sql)
 	}
+	s.schemaFromCode(res)
 	sort.SliceStable(res.SQL, func(i, j int) bool { return res.SQL[i].Pos.Less(res.SQL[j].Pos) })
 	return res
 }
@@ -246,6 +248,7 @@ func (s *scanner) index() {
 							if v, ok := pkg.TypesInfo.Defs[n].(*types.Var); ok {
 								s.inits[v] = pkgInit{vs.Values[i], pkg.TypesInfo}
 							}
+							s.closures(pkg, f, gen, n, vs.Values[i])
 						}
 					}
 				case *ast.FuncDecl:
@@ -254,7 +257,7 @@ func (s *scanner) index() {
 						continue
 					}
 					unit, _ := s.prog.UnitOf(obj)
-					fi := &funcInfo{obj: obj, decl: d, pkg: pkg, file: f, unit: unit, sqlc: gen, dialect: s.dialects[pkg.PkgPath]}
+					fi := &funcInfo{obj: obj, body: d.Body, recv: d.Recv, pkg: pkg, file: f, unit: unit, sqlc: gen, dialect: s.dialects[pkg.PkgPath]}
 					fi.ctx = newFnCtx(pkg.TypesInfo, d.Type, d.Recv, d.Body)
 					s.funcs[obj] = fi
 					s.ordered = append(s.ordered, fi)
@@ -263,7 +266,7 @@ func (s *scanner) index() {
 		}
 	}
 	for _, fi := range s.ordered {
-		ast.Inspect(fi.decl.Body, func(n ast.Node) bool {
+		ast.Inspect(fi.body, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
 			if !ok {
 				return true
@@ -283,6 +286,23 @@ func (s *scanner) index() {
 			return true
 		})
 	}
+}
+
+// closures indexes the function literals of a package-level initializer (a table of
+// migrations, of handlers...) as functions of the var's unit, so their SQL is found too.
+// Nested literals are part of their outer literal's body.
+func (s *scanner) closures(pkg *packages.Package, f *ast.File, gen bool, name *ast.Ident, init ast.Expr) {
+	unit, _ := s.prog.UnitOf(pkg.TypesInfo.Defs[name])
+	ast.Inspect(init, func(n ast.Node) bool {
+		lit, ok := n.(*ast.FuncLit)
+		if !ok {
+			return true
+		}
+		fi := &funcInfo{body: lit.Body, pkg: pkg, file: f, unit: unit, sqlc: gen, dialect: s.dialects[pkg.PkgPath]}
+		fi.ctx = newFnCtx(pkg.TypesInfo, lit.Type, nil, lit.Body)
+		s.ordered = append(s.ordered, fi)
+		return false
+	})
 }
 
 func isSqlcFile(f *ast.File) bool {
@@ -470,7 +490,7 @@ func (s *scanner) findWrappers() {
 	for round := 0; round < 8; round++ {
 		changed := false
 		for _, fi := range s.ordered {
-			if _, done := s.sinks[fi.obj]; done {
+			if _, done := s.sinks[fi.obj]; done || fi.obj == nil {
 				continue
 			}
 			for _, st := range fi.calls {

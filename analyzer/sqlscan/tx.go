@@ -20,7 +20,7 @@ type begin struct {
 func (s *scanner) addBegin(st *site, sk *sink) {
 	b := &begin{pos: s.prog.Pos(st.call.Pos()), fi: st.fi}
 	// Find `tx, err := <call>` / `tx := <call>` / `var tx, err = <call>`.
-	ast.Inspect(st.fi.decl.Body, func(n ast.Node) bool {
+	ast.Inspect(st.fi.body, func(n ast.Node) bool {
 		if b.obj != nil {
 			return false
 		}
@@ -91,7 +91,7 @@ func (s *scanner) follow(ts *txState, fi *funcInfo, carriers map[types.Object]bo
 	info := fi.pkg.TypesInfo
 	// Aliases: t := tx, q := s.q.WithTx(tx).
 	for range 2 {
-		ast.Inspect(fi.decl.Body, func(n ast.Node) bool {
+		ast.Inspect(fi.body, func(n ast.Node) bool {
 			as, ok := n.(*ast.AssignStmt)
 			if !ok || len(as.Lhs) != len(as.Rhs) {
 				return true
@@ -141,7 +141,7 @@ func (s *scanner) follow(ts *txState, fi *funcInfo, carriers map[types.Object]bo
 		}
 		next := map[types.Object]bool{}
 		key := fmt.Sprintf("%p", callee)
-		if sel, ok := ast.Unparen(call.call.Fun).(*ast.SelectorExpr); ok && callee.decl.Recv != nil {
+		if sel, ok := ast.Unparen(call.call.Fun).(*ast.SelectorExpr); ok && callee.recv != nil {
 			if carriers[rootObj(info, sel.X)] {
 				for o, i := range callee.ctx.params {
 					if i == -1 {
