@@ -98,6 +98,21 @@ func Load(ctx context.Context, cfg Config) (*Program, error) {
 	patterns := cfg.Patterns
 	if len(patterns) == 0 {
 		patterns = []string{"./..."}
+		if ge.GOWORK != "" && ge.GOWORK != "off" {
+			// "./..." does not cross module boundaries in a workspace: one pattern per module
+			// under dir.
+			patterns = nil
+			for _, m := range prog.Modules {
+				md := filepath.Join(prog.Root, filepath.FromSlash(m.Dir))
+				if rel, err := filepath.Rel(abs, md); err == nil && !strings.HasPrefix(rel, "..") {
+					patterns = append(patterns, "./"+filepath.ToSlash(rel)+"/...")
+				}
+			}
+			sort.Strings(patterns)
+			if len(patterns) == 0 {
+				patterns = []string{"./..."}
+			}
+		}
 	}
 	var flags []string
 	if len(cfg.Tags) > 0 {

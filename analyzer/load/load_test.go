@@ -73,3 +73,23 @@ func TestLoadNothing(t *testing.T) {
 		t.Errorf("Load(missing dir) error = %v, want a plain error", err)
 	}
 }
+
+func TestLoadWorkspace(t *testing.T) {
+	prog, err := Load(context.Background(), Config{Dir: "testdata/work"})
+	if err != nil {
+		t.Fatalf("Load(testdata/work): %v", err)
+	}
+	var got []string
+	for _, p := range prog.Packages {
+		d, _ := prog.PkgDir(p.PkgPath)
+		got = append(got, p.PkgPath+"="+d)
+	}
+	want := "example.com/moda/lib=moda/lib example.com/modb/app=modb/app"
+	if strings.Join(got, " ") != want {
+		t.Errorf("packages = %v, want %s", got, want)
+	}
+	_, _, edges := prog.Graph()
+	if len(edges) != 1 || edges[0].From != "modb/app.Run" || edges[0].To != "moda/lib.Answer" {
+		t.Errorf("edges = %v, want modb/app.Run -> moda/lib.Answer", edges)
+	}
+}

@@ -1,0 +1,3 @@
+module example.com/moda
+
+go 1.26
