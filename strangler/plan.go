@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/carve-go/carve/analyzer/decompose"
 	"github.com/carve-go/carve/analyzer/facts"
@@ -176,29 +178,28 @@ func PlanService(f *facts.Facts, p *decompose.Proposal, service string, opts Pla
 		byPrefix := map[string]*group{}
 		for _, r := range own {
 			pt := pats[r.Key()]
-			for n := 1; n <= len(pt.literal); n++ {
-				pre := "/" + strings.Join(pt.literal[:n], "/")
-				if !canonicalLiteral(pre) {
-					break
-				}
-				safe := true
-				for _, o := range others {
-					if pats[o.Key()].under(pt.literal[:n]) {
-						safe = false
-						break
-					}
-				}
-				if safe {
-					g := byPrefix[pre]
-					if g == nil {
-						g = &group{prefix: pre}
-						byPrefix[pre] = g
-						groups = append(groups, g)
-					}
-					g.keys = append(g.keys, r.Key())
-					break
+			// The shortest safe prefix is one segment deeper than the deepest literal prefix of
+			// this route some other route could match under.
+			n := 1
+			for _, o := range others {
+				if d := pats[o.Key()].depth(pt.literal); d+1 > n {
+					n = d + 1
 				}
 			}
+			if n > len(pt.literal) {
+				continue
+			}
+			pre := "/" + strings.Join(pt.literal[:n], "/")
+			if !canonicalLiteral(pre) {
+				continue
+			}
+			g := byPrefix[pre]
+			if g == nil {
+				g = &group{prefix: pre}
+				byPrefix[pre] = g
+				groups = append(groups, g)
+			}
+			g.keys = append(g.keys, r.Key())
 		}
 		// Nested groups: a key sits in the group of its shortest safe prefix, so groups never
 		// nest; drop groups of one route.
@@ -303,18 +304,24 @@ type pattern struct {
 }
 
 type patSeg struct {
-	lit   string // the literal text when param is false
-	param bool   // the whole segment or part of it is a parameter
-	re    string // RE2 for the segment when param
+	lit   string         // the literal text when param is false
+	param bool           // the whole segment or part of it is a parameter
+	re    string         // RE2 for the segment when param
+	rx    *regexp.Regexp // re compiled and anchored
 }
 
 var paramRE = regexp.MustCompile(`\{[^{}/]*\}`)
+
+var anySegment = regexp.MustCompile(`^[^/]+$`)
 
 func parsePattern(r facts.Route) (pattern, error) {
 	var pt pattern
 	path := r.Path
 	if path == "" || path[0] != '/' {
 		return pt, fmt.Errorf("path %q does not start with /", path)
+	}
+	if !utf8.ValidString(path) || strings.ContainsFunc(path, unicode.IsControl) {
+		return pt, fmt.Errorf("path %q has control characters or invalid UTF-8", path)
 	}
 	if strings.HasSuffix(path, "/{$}") {
 		path = strings.TrimSuffix(path, "{$}")
@@ -342,7 +349,7 @@ func parsePattern(r facts.Route) (pattern, error) {
 			break
 		}
 		if strings.HasPrefix(s, ":") && len(s) > 1 {
-			pt.segs = append(pt.segs, patSeg{param: true, re: `[^/]+`})
+			pt.segs = append(pt.segs, patSeg{param: true, re: `[^/]+`, rx: anySegment})
 			continue
 		}
 		if !strings.ContainsAny(s, "{}") {
@@ -361,7 +368,11 @@ func parsePattern(r facts.Route) (pattern, error) {
 		if strings.ContainsAny(s[last:], "{}") {
 			return pt, fmt.Errorf("bad parameter in segment %q", s)
 		}
-		pt.segs = append(pt.segs, patSeg{param: true, re: re.String()})
+		rx, err := regexp.Compile("^(?:" + re.String() + ")$")
+		if err != nil {
+			return pt, fmt.Errorf("segment %q: %v", s, err)
+		}
+		pt.segs = append(pt.segs, patSeg{param: true, re: re.String(), rx: rx})
 	}
 	for _, s := range pt.segs {
 		if s.param {
@@ -412,27 +423,29 @@ func (pt pattern) match() Match {
 	return Match{PathRegex: b.String()}
 }
 
-// under reports whether some path the pattern matches lies at or below the literal prefix
-// segs (segment-wise).
-func (pt pattern) under(segs []string) bool {
+// depth returns the largest n such that some path the pattern matches lies at or below the
+// literal prefix segs[:n] (segment-wise): len(segs) when the pattern reaches below all of it.
+func (pt pattern) depth(segs []string) int {
 	for i, want := range segs {
 		if i >= len(pt.segs) {
-			// The pattern ends above the prefix: only a wildcard reaches below it.
-			return pt.wildcard
+			// The pattern ends above: only a wildcard reaches below it.
+			if pt.wildcard {
+				return len(segs)
+			}
+			return i
 		}
 		s := pt.segs[i]
 		if s.param {
-			re, err := regexp.Compile("^(?:" + s.re + ")$")
-			if err != nil || re.MatchString(want) {
+			if s.rx == nil || s.rx.MatchString(want) {
 				continue
 			}
-			return false
+			return i
 		}
 		if s.lit != want {
-			return false
+			return i
 		}
 	}
-	return true
+	return len(segs)
 }
 
 var slugRE = regexp.MustCompile(`[^a-z0-9]+`)
@@ -644,7 +657,13 @@ type Edit struct {
 // validated with Parse; nothing is returned on error. When opts.Stage is full or retired and
 // plan has foreign writes, Apply fails with an error wrapping ErrForeignWrites unless
 // opts.Force.
-func Apply(name string, data []byte, plan *ServicePlan, opts ApplyOptions) (*Edit, error) {
+func Apply(name string, data []byte, plan *ServicePlan, opts ApplyOptions) (edit *Edit, err error) {
+	defer func() {
+		// yaml.v3's emitter panics on some inputs; never let that escape.
+		if r := recover(); r != nil {
+			edit, err = nil, fmt.Errorf("apply %s: encode: %v", name, r)
+		}
+	}()
 	if opts.Stage != "" {
 		switch opts.Stage {
 		case StageShadow, StageCanary, StageFull, StageRetired:
@@ -669,7 +688,7 @@ func Apply(name string, data []byte, plan *ServicePlan, opts ApplyOptions) (*Edi
 			return nil, fmt.Errorf("apply %s: stage %s refused: %w (fix them first or use --force):\n%s", name, opts.Stage, ErrForeignWrites, strings.Join(lines, "\n"))
 		}
 	}
-	edit := &Edit{}
+	edit = &Edit{}
 	var doc yaml.Node
 	if len(bytes.TrimSpace(data)) == 0 {
 		if opts.Monolith == "" {
@@ -806,7 +825,7 @@ func Apply(name string, data []byte, plan *ServicePlan, opts ApplyOptions) (*Edi
 			}
 			setKey(n, "weight", scalar(strconv.Itoa(w)))
 		}
-		n.HeadComment = "carve strangle: " + strings.Join(pr.Keys, ", ")
+		n.HeadComment = "carve strangle: " + commentSafe(strings.Join(pr.Keys, ", "))
 		routes.Content = append(routes.Content, n)
 		edit.Added = append(edit.Added, pr.Route.Name)
 	}
@@ -830,6 +849,17 @@ func Apply(name string, data []byte, plan *ServicePlan, opts ApplyOptions) (*Edi
 		return nil, fmt.Errorf("apply %s: the edited file would not be valid:\n%w", name, err)
 	}
 	return edit, nil
+}
+
+// commentSafe makes s printable in a YAML comment: valid UTF-8 without control characters.
+func commentSafe(s string) string {
+	s = strings.ToValidUTF8(s, "?")
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return '?'
+		}
+		return r
+	}, s)
 }
 
 func sameMatch(a, b Match) bool {

@@ -308,6 +308,12 @@ func commonWarnings(p *prepared, w *warner) {
 	if cfg.Identity != nil {
 		w.add("", FeatureIdentity, "the identity bridge (session validated at %s, signed %s header) is not exported; put an auth filter in front of the services or keep carve proxy at the edge", cfg.Identity.ValidateURL, orDefault(cfg.Identity.Header, "X-Carve-Identity"))
 	}
+	if cfg.Paths.MaxLength != 0 {
+		w.add("", FeaturePathPolicy, "paths.max_length %d (414 above it) is not exported; the target's own request-line or header limits apply", cfg.Paths.MaxLength)
+	}
+	if cfg.Reload.Interval != 0 || cfg.Admin.Listen != "" || cfg.Admin.TokenEnv != "" {
+		w.add("", FeatureObservability, "admin listener and file-watch reload settings are carve proxy's; reload the target its own way")
+	}
 	for _, i := range p.order {
 		r := cfg.Routes[i]
 		if r.Stage == strangler.StageShadow && shadowCompare(r) {
