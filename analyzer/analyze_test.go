@@ -116,7 +116,7 @@ func TestAnalyzeErrors(t *testing.T) {
 	for _, s := range res.Skipped {
 		what = append(what, s.What)
 	}
-	if diff := cmp.Diff([]string{"example.com/broken/bad", "example.com/broken/syntax"}, what); diff != "" {
+	if diff := cmp.Diff([]string{"example.com/broken/bad", "example.com/broken/missing", "example.com/broken/syntax"}, what); diff != "" {
 		t.Errorf("Skipped mismatch (-want +got):\n%s", diff)
 	}
 }

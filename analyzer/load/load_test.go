@@ -19,7 +19,7 @@ func TestLoadPartial(t *testing.T) {
 	for _, p := range prog.Packages {
 		got = append(got, p.PkgPath)
 	}
-	want := "example.com/broken/bad example.com/broken/good example.com/broken/syntax"
+	want := "example.com/broken/bad example.com/broken/good example.com/broken/missing example.com/broken/syntax"
 	if strings.Join(got, " ") != want {
 		t.Errorf("Packages = %v, want %s", got, want)
 	}
@@ -32,6 +32,9 @@ func TestLoadPartial(t *testing.T) {
 	}
 	if r := reasons["example.com/broken/syntax"]; !strings.Contains(r, "syntax/syntax.go:3") {
 		t.Errorf("Skipped[syntax] = %q, want the syntax error at syntax/syntax.go:3", r)
+	}
+	if r := reasons["example.com/broken/missing"]; !strings.Contains(r, "example.com/nope/x") {
+		t.Errorf("Skipped[missing] = %q, want the missing import named", r)
 	}
 	if _, ok := reasons["example.com/broken/good"]; ok {
 		t.Errorf("good package listed as skipped: %v", prog.Skipped)
