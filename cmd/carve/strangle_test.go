@@ -180,8 +180,20 @@ func TestStrangleShopPipeline(t *testing.T) {
 	if len(cfg.Routes) == 0 {
 		t.Fatal("no routes")
 	}
+	// The documented path: an analysis JSON from carve analyze, then a second service.
+	analysis := filepath.Join(dir, "shop.json")
+	if code, _, stderr := runCarve(t, "analyze", "--format", "json", "--out", analysis, "../../testdata/shop"); code != exitOK {
+		t.Fatalf("analyze: exit %d\n%s", code, stderr)
+	}
+	code, _, stderr = runCarve(t, "strangle", "orders", "--url", "http://127.0.0.1:8083", "--analysis", analysis, "--config", cfgPath, "--stage", "canary", "--weight", "5")
+	if code != exitOK {
+		t.Fatalf("strangle orders: exit %d\n%s", code, stderr)
+	}
+	if cfg, err = strangler.Load(cfgPath); err != nil || cfg.Services["orders"].URL != "http://127.0.0.1:8083" || cfg.Services["timesale"].URL == "" {
+		t.Fatalf("after strangle orders: %+v, %v", cfg, err)
+	}
 	for _, f := range export.Formats {
-		if code, out, stderr := runCarve(t, "export", "--format", string(f), "--config", cfgPath); code != exitOK || !strings.Contains(out, "/api/sale") {
+		if code, out, stderr := runCarve(t, "export", "--format", string(f), "--config", cfgPath); code != exitOK || !strings.Contains(out, "/api/sale") || !strings.Contains(out, "/api/orders") {
 			t.Errorf("export %s: exit %d, stderr %s", f, code, stderr)
 		}
 	}
