@@ -71,12 +71,20 @@ func Positional(text, dialect string) (string, int) {
 	last := 0
 	names := map[string]int{}
 	maxDollar, questions := 0, 0
+	// prevOut is the character the output holds just before offset i of text (a
+	// replacement may have ended there).
+	prevOut := func(i int) byte {
+		if last == i && sb.Len() > 0 {
+			return sb.String()[sb.Len()-1]
+		}
+		return text[i-1]
+	}
 	scanSQL(text, func(i int) int {
 		c := text[i]
 		switch {
 		case c == ':' && i+1 < len(text) && (text[i+1] == ':' || text[i+1] == '='):
 			return 2
-		case c == ':' && (i == 0 || text[i-1] != ':'):
+		case c == ':' && (i == 0 || !identOrDollar(prevOut(i))):
 			m := namedParam.FindStringSubmatch(text[i:])
 			if m == nil {
 				return 0
@@ -108,7 +116,7 @@ func Positional(text, dialect string) (string, int) {
 				return j - i
 			}
 		case c == '?':
-			if i+1 < len(text) && (text[i+1] == '|' || text[i+1] == '&') { // jsonb operators ?| ?&
+			if dialect != "mysql" && i+1 < len(text) && (text[i+1] == '|' || text[i+1] == '&') { // jsonb operators ?| ?&
 				return 2
 			}
 			questions++
@@ -284,10 +292,22 @@ func questionsToDollars(text string) (string, int) {
 		}
 		n++
 		sb.WriteString(text[last:i])
+		if i > 0 && identOrDollar(text[i-1]) {
+			sb.WriteByte(' ') // "$A?" must not become the dollar-quote tag "$A$"
+		}
 		sb.WriteString("$" + strconv.Itoa(n))
+		if i+1 < len(text) && text[i+1] >= '0' && text[i+1] <= '9' {
+			sb.WriteByte(' ') // "?0" must not become "$10"
+		}
 		last = i + 1
 		return 1
 	})
 	sb.WriteString(text[last:])
 	return sb.String(), n
+}
+
+// identOrDollar reports whether c may not precede a named parameter: a ':' (cast), '$' or
+// an identifier character ("a:b" is not a parameter).
+func identOrDollar(c byte) bool {
+	return c == ':' || c == '$' || c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
 }

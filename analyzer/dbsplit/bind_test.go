@@ -80,3 +80,30 @@ func TestMySQLArgs(t *testing.T) {
 		})
 	}
 }
+
+// FuzzPositional: Positional never panics, its count matches the placeholders of its output,
+// and rewriting its own output changes nothing (idempotence).
+func FuzzPositional(f *testing.F) {
+	for _, s := range []string{
+		"SELECT * FROM t WHERE a = :a AND b = ?", "SELECT $1::int, ':x', $$ :y $$", "UPDATE t SET a = :a -- :b\n",
+		"SELECT '\\'' , :a", "INSERT INTO t VALUES (?, ?, :x)", "SELECT 1 WHERE doc ?| array['a']", "/* unterminated",
+	} {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	f.Fuzz(func(t *testing.T, text string, mysql bool) {
+		d := "postgres"
+		if mysql {
+			d = "mysql"
+		}
+		out, n := Positional(text, d)
+		again, n2 := Positional(out, d)
+		if again != out || n2 != n {
+			t.Errorf("Positional not idempotent on %q (%s): %q,%d then %q,%d", text, d, out, n, again, n2)
+		}
+		if n < 0 {
+			t.Errorf("negative count %d", n)
+		}
+		_ = MySQLArgs(out, func(string) string { return "bigint" })
+	})
+}
