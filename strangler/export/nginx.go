@@ -610,7 +610,7 @@ func NGINXConf(cfg *strangler.Config, opts Options) ([]byte, []Warning, error) {
 		r := cfg.Routes[i]
 		if r.Stage == strangler.StageCanary && fallback(r) || r.Stage == strangler.StageFull && fallback(r) {
 			if fallbackUp[r.Service] {
-				wn.add(r.Name, FeatureFallback, "fallback uses the monolith as a backup server of the service's upstream: it is tried when the service's servers fail or are marked down")
+				wn.add(r.Name, FeatureFallback, "fallback uses the monolith as a backup server of the service's upstream: it is tried when the service's servers fail or are marked down, also for POST and requests with a body when the connection failed before anything was sent (carve falls back only for idempotent requests without a body while the breaker is closed)")
 			}
 		}
 	}

@@ -217,7 +217,23 @@ monolith:
 services:
   orders:
     url: http://%[2]s
+  dead:
+    url: http://%[3]s
 routes:
+  - name: dead-full
+    match: {path_prefix: /api/dead/full}
+    service: dead
+    stage: full
+  - name: dead-nofallback
+    match: {path_prefix: /api/dead/nofallback}
+    service: dead
+    stage: full
+    fallback: false
+  - name: dead-retired
+    match: {path_prefix: /api/dead/retired}
+    service: dead
+    stage: retired
+    retired_status: 404
   - name: exact
     match: {path_exact: /api/cart, methods: [GET]}
     service: orders
@@ -282,7 +298,9 @@ func TestDifferentialNGINX(t *testing.T) {
 	bin := nginxBinary(t)
 	svcSeen := make(chan string, 4096)
 	mono, svc := diffBackend(t, "monolith", nil), diffBackend(t, "orders", svcSeen)
-	cfg, err := strangler.Parse("diff.yaml", fmt.Appendf(nil, diffConfig, mono, svc))
+	// A service nobody listens on: fallback, retired status and plain failures.
+	dead := freePort(t)
+	cfg, err := strangler.Parse("diff.yaml", fmt.Appendf(nil, diffConfig, mono, svc, dead))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -359,6 +377,13 @@ func TestDifferentialNGINX(t *testing.T) {
 		{method: "GET", target: "/api/%6Frders/1", divergent: FeaturePathPolicy},
 		{method: "GET", target: "/../api/orders", divergent: FeaturePathPolicy},
 		{method: "GET", target: `/api\orders`, divergent: FeaturePathPolicy},
+		// The service is down: GET falls back to the monolith; carve does not fall back for a
+		// POST while the breaker is closed, NGINX does (nothing was sent); a retired route
+		// answers its status; no fallback gives 502.
+		{method: "GET", target: "/api/dead/full/1"},
+		{method: "POST", target: "/api/dead/full/1", divergent: FeatureFallback},
+		{method: "GET", target: "/api/dead/nofallback/1"},
+		{method: "GET", target: "/api/dead/retired/1"},
 		// docs/research §5.3 path corpus: whatever the engines answer, no carved route may leak
 		// to the monolith (asserted for every request below).
 		{method: "GET", target: "/api/orders/%2e%2e/cart", divergent: FeaturePathPolicy},
