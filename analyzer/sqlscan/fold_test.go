@@ -121,3 +121,14 @@ func FuzzFold(f *testing.F) {
 		}
 	})
 }
+
+func TestGormNaming(t *testing.T) {
+	for in, want := range map[string]string{
+		"User": "users", "OrderItem": "order_items", "Category": "categories", "Address": "addresses",
+		"UserID": "user_ids", "Key": "keys", "HTTPLog": "http_logs", "Box": "boxes",
+	} {
+		if got := gormPlural(snake(in)); got != want {
+			t.Errorf("gormPlural(snake(%q)) = %q, want %q", in, got, want)
+		}
+	}
+}

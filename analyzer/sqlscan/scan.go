@@ -280,7 +280,7 @@ func (s *scanner) index() {
 				fi.calls = append(fi.calls, &site{fi: fi, call: call, fn: fn})
 				return true
 			}
-			if _, ok := s.driverSink(fn, fi); ok || isSquirrelTerminal(fn) {
+			if _, ok := s.driverSink(fn, fi); ok || isSquirrelTerminal(fn) || isGormFinisher(fn) {
 				fi.calls = append(fi.calls, &site{fi: fi, call: call, fn: fn})
 			}
 			return true
@@ -364,6 +364,10 @@ func (s *scanner) driverSink(fn *types.Func, fi *funcInfo) (*sink, bool) {
 		} else if i, ok := sqlxFuncs[name]; ok {
 			return check(i, "sqlx")
 		}
+	case path == pkgGorm && isMethod && (name == "Raw" || name == "Exec") && recvName(sig) == "DB":
+		return check(0, "gorm")
+	case path == pkgGorm && isMethod && (name == "Begin") && recvName(sig) == "DB":
+		return begin("gorm")
 	case isPgx(path) && isMethod:
 		if name == "Begin" || name == "BeginTx" {
 			if recvName(sig) == "Tx" {
@@ -588,6 +592,12 @@ func (s *scanner) emit() {
 			if isSquirrelTerminal(st.fn) {
 				if sq := s.squirrel(st); sq != nil {
 					s.stmts = append(s.stmts, sq)
+				}
+				continue
+			}
+			if isGormFinisher(st.fn) {
+				if g := s.gorm(st); g != nil {
+					s.stmts = append(s.stmts, g)
 				}
 				continue
 			}

@@ -42,10 +42,9 @@ func scanMini(t *testing.T) *Result {
 var wantRe = regexp.MustCompile(`(?://|--) want (sql|tx|fk) (.*)$`)
 
 // markers returns "kind file:line" → sorted expectation of testdata/mini.
-func markers(t *testing.T) map[string]string {
+func markers(t *testing.T, root string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
-	root := "testdata/mini"
 	err := filepath.Walk(root, func(path string, info os.FileInfo, err error) error {
 		if err != nil || info.IsDir() || !(strings.HasSuffix(path, ".go") || strings.HasSuffix(path, ".sql")) {
 			return err
@@ -103,8 +102,19 @@ func accessSet(ts []facts.TableAccess, calls []string, unresolved bool) string {
 }
 
 // TestScanMini checks every marker of testdata/mini, and that nothing else is reported.
-func TestScanMini(t *testing.T) {
-	res := scanMini(t)
+func TestScanMini(t *testing.T) { checkModule(t, "testdata/mini", scanMini(t)) }
+
+// TestScanGorm checks the gorm module's markers.
+func TestScanGorm(t *testing.T) {
+	prog, err := load.Load(context.Background(), load.Config{Dir: "testdata/gormmod"})
+	if err != nil {
+		t.Fatalf("load testdata/gormmod: %v", err)
+	}
+	checkModule(t, "testdata/gormmod", Scan(prog, Options{}))
+}
+
+func checkModule(t *testing.T, root string, res *Result) {
+	t.Helper()
 	got := map[string]string{}
 	for _, s := range res.SQL {
 		if s.Kind == "ddl" {
@@ -121,11 +131,11 @@ func TestScanMini(t *testing.T) {
 	for _, fk := range res.ForeignKeys {
 		got["fk "+fk.Pos.String()] = fk.Table + "." + strings.Join(fk.Columns, ",") + " -> " + fk.RefTable + "." + strings.Join(fk.RefColumns, ",")
 	}
-	if diff := cmp.Diff(markers(t), got); diff != "" {
+	if diff := cmp.Diff(markers(t, root), got); diff != "" {
 		for _, s := range res.SQL {
 			t.Logf("%s %s %s %q", s.Pos, s.Status, s.Reason, s.Text)
 		}
-		t.Errorf("Scan(testdata/mini) mismatch with markers (-want +got):\n%s", diff)
+		t.Errorf("Scan(%s) mismatch with markers (-want +got):\n%s", root, diff)
 	}
 }
 
