@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/carve-go/carve/analyzer"
 	"github.com/carve-go/carve/analyzer/dbsplit"
@@ -17,7 +18,28 @@ import (
 	"github.com/carve-go/carve/analyzer/spec"
 )
 
-func init() { register(newDBCmd) }
+func init() {
+	register(newDBCmd)
+	// carve analyze --dsn: merge the live catalog (rows, sizes, live-only tables and foreign
+	// keys, routines, triggers) into the analysis document.
+	var dsn string
+	extendAnalyze(analyzeExtension{
+		flags: func(f *pflag.FlagSet, _ *analyzeOptions) {
+			f.StringVar(&dsn, "dsn", "", "live database to merge into the analysis: row estimates, sizes, live-only tables, foreign keys, routines, triggers")
+		},
+		after: func(cmd *cobra.Command, _ *analyzeOptions, res *analyzer.Result) error {
+			if dsn == "" {
+				return nil
+			}
+			live, err := dbIntrospect(cmd, dsn)
+			if err != nil {
+				return err
+			}
+			dbsplit.Merge(res, live)
+			return nil
+		},
+	})
+}
 
 // dsnEnv is the environment variable --dsn defaults to, so passwords stay off command lines.
 const dsnEnv = "CARVE_DSN"
