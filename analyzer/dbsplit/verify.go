@@ -33,6 +33,10 @@ type VerifyOptions struct {
 	// Live, when set, recreates the tables from this introspected schema instead of files
 	// (columns, primary keys and foreign keys only).
 	Live *Schema
+	// WithViews applies the plan's transition views too: the report then shows what still
+	// breaks during the transition (foreign writes, reads no view covers) instead of the end
+	// state. Default false (the end state).
+	WithViews bool
 	// Progress, when set, receives one line per phase.
 	Progress func(msg string)
 }
@@ -183,8 +187,12 @@ func Verify(ctx context.Context, res *analyzer.Result, opts VerifyOptions) (rep 
 	cleanups = append(cleanups, func(c context.Context) error {
 		return errors.Join(dropPlanRoles(c, db, plan), dropPlanDatabases(c, admin, plan))
 	})
-	progress("applying the plan (%d steps, without transition views)", len(plan.Steps))
-	if err := plan.Apply(ctx, db, ApplyOptions{SkipViews: true}); err != nil {
+	if opts.WithViews {
+		progress("applying the plan (%d steps, with transition views)", len(plan.Steps))
+	} else {
+		progress("applying the plan (%d steps, without transition views)", len(plan.Steps))
+	}
+	if err := plan.Apply(ctx, db, ApplyOptions{SkipViews: !opts.WithViews}); err != nil {
 		return nil, fmt.Errorf("verify: %v", maskErr(err, opts.DSN))
 	}
 

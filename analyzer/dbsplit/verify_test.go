@@ -99,3 +99,51 @@ func dedupe(s []string) []string {
 	}
 	return out
 }
+
+// TestVerifyWithViews applies the plan with its transition views: every read-only break the
+// end state reports as bridged must now run, and everything else must still break.
+func TestVerifyWithViews(t *testing.T) {
+	for _, tc := range []struct {
+		fixture string
+		dsn     func(t *testing.T) string
+	}{
+		{"shop", pgAdminDSN},
+		{"ledger", myAdminDSN},
+	} {
+		t.Run(tc.fixture, func(t *testing.T) {
+			res := analyzeTruth(t, tc.fixture)
+			dsn := tc.dsn(t)
+			end, err := Verify(context.Background(), res, VerifyOptions{DSN: dsn, Root: fixtureDir(tc.fixture)})
+			if err != nil {
+				t.Fatalf("Verify: %v", err)
+			}
+			var want []string
+			bridged := 0
+			for _, b := range end.Breaks {
+				if b.Bridged {
+					bridged++
+				} else {
+					want = append(want, b.Pos.String())
+				}
+			}
+			if bridged == 0 {
+				t.Fatalf("no break is bridged by a transition view; the fixture has foreign reads")
+			}
+			during, err := Verify(context.Background(), res, VerifyOptions{DSN: dsn, Root: fixtureDir(tc.fixture), WithViews: true})
+			if err != nil {
+				t.Fatalf("Verify(WithViews): %v", err)
+			}
+			var got []string
+			for _, b := range during.Breaks {
+				got = append(got, b.Pos.String())
+			}
+			if diff := cmp.Diff(dedupe(want), dedupe(got)); diff != "" {
+				t.Errorf("breaks with views mismatch (-end-state breaks no view bridges +breaks with views):\n%s", diff)
+			}
+			if len(during.Accepted) != 0 {
+				t.Errorf("with views, %d accepted reads still break: %+v", len(during.Accepted), during.Accepted)
+			}
+			t.Logf("%s: %d breaks in the end state, %d bridged by views, %d remain with views", tc.fixture, len(end.Breaks), bridged, len(during.Breaks))
+		})
+	}
+}

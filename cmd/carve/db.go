@@ -222,6 +222,7 @@ type dbVerifyOptions struct {
 	format   string
 	out      string
 	fromLive bool
+	views    bool
 }
 
 func newDBVerifyCmd() *cobra.Command {
@@ -252,6 +253,7 @@ could not be used.`,
 	f.StringVar(&o.format, "format", "text", "output format: text or json")
 	f.StringVarP(&o.out, "out", "o", "", "write the report to FILE instead of stdout")
 	f.BoolVar(&o.fromLive, "from-live", false, "copy the table structure from the --dsn database instead of applying migrations")
+	f.BoolVar(&o.views, "with-views", false, "apply the transition views too: what still breaks during the transition (default: the end state)")
 	return cmd
 }
 
@@ -270,7 +272,7 @@ func runDBVerify(cmd *cobra.Command, args []string, o *dbVerifyOptions) error {
 	if o.root != "" {
 		root = o.root
 	}
-	vopts := dbsplit.VerifyOptions{DSN: dsn, Root: root, Progress: func(m string) {
+	vopts := dbsplit.VerifyOptions{DSN: dsn, Root: root, WithViews: o.views, Progress: func(m string) {
 		fmt.Fprintln(cmd.ErrOrStderr(), "carve db verify:", dbsplit.MaskDSN(m))
 	}}
 	if o.fromLive {
