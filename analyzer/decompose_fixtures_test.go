@@ -307,14 +307,14 @@ func TestFixtureDeterminism(t *testing.T) {
 // spec instead when one is given.
 func TestProposeHook(t *testing.T) {
 	res := analyzeFixture(t, "ledger")
-	p, err := propose(&res.Facts, Options{Services: 6, Sweep: []int{4, 8}})
+	p, err := propose(&res.Facts, Options{Services: 6, Sweep: []int{4, 8}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if p.Source != "proposed" || len(p.Services) != 6 || len(p.Sweep) != 2 || p.Sweep[0].Services != 4 || p.Sweep[1].Services != 8 {
 		t.Errorf("propose(Services 6, Sweep 4, 8) = %s with %d services, sweep %+v", p.Source, len(p.Services), p.Sweep)
 	}
-	p, err = propose(&res.Facts, Options{Spec: fixtureTruth(t, "ledger"), Services: 3})
+	p, err = propose(&res.Facts, Options{Spec: fixtureTruth(t, "ledger"), Services: 3}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,14 @@ func init() {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		p, err := propose(&res.Facts, opts)
+		var cochange []decompose.CoChange
+		if opts.Spec == nil && opts.HistoryWeight > 0 {
+			var err error
+			if cochange, err = coChange(ctx, opts); err != nil {
+				return err
+			}
+		}
+		p, err := propose(&res.Facts, opts, cochange)
 		if err != nil {
 			return err
 		}
@@ -24,7 +31,7 @@ func init() {
 // propose turns the fact base into the proposal of a Result: it evaluates opts.Spec when one
 // is given, and otherwise clusters services with the granularity options (Services,
 // Resolution, Sweep).
-func propose(f *facts.Facts, opts Options) (*decompose.Proposal, error) {
+func propose(f *facts.Facts, opts Options, cochange []decompose.CoChange) (*decompose.Proposal, error) {
 	if opts.Spec != nil {
 		return decompose.Evaluate(f, opts.Spec)
 	}
@@ -32,5 +39,8 @@ func propose(f *facts.Facts, opts Options) (*decompose.Proposal, error) {
 		Services:   opts.Services,
 		Resolution: opts.Resolution,
 		Sweep:      opts.Sweep,
+
+		CoChange:       cochange,
+		CoChangeWeight: opts.HistoryWeight,
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/carve-go/carve/analyzer/decompose"
 	"github.com/carve-go/carve/analyzer/facts"
 	"github.com/carve-go/carve/analyzer/history"
 )
@@ -51,6 +52,27 @@ func addSignals(ctx context.Context, res *Result, root string, opts Options) err
 		res.Traffic = t
 	}
 	return nil
+}
+
+// coChange reads the module's git history and returns the co-change pairs for the proposal;
+// none (and no error) when the module is not in a git repository.
+func coChange(ctx context.Context, opts Options) ([]decompose.CoChange, error) {
+	root, err := ModuleRoot(orDot(opts.Dir))
+	if err != nil {
+		return nil, err
+	}
+	l, err := history.Read(ctx, root, history.Options{Since: opts.Since, MaxCommits: opts.MaxCommits, Filter: sourceFile})
+	if errors.Is(err, history.ErrNotGit) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []decompose.CoChange
+	for _, p := range history.Compute(l).Pairs() {
+		out = append(out, decompose.CoChange{A: p.A, B: p.B, Commits: p.Count})
+	}
+	return out, nil
 }
 
 // sourceFile keeps the files an analysis reads: non-test Go files and SQL files.

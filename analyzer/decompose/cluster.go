@@ -154,7 +154,7 @@ func buildGraph(m *model, w weights, exclude []bool) (*wgraph, layout) {
 	for _, cc := range m.coChange {
 		a, ok1 := l.fidx[cc.A]
 		b, ok2 := l.fidx[cc.B]
-		if ok1 && ok2 && cc.Commits > 0 {
+		if ok1 && ok2 && cc.Commits > 0 && w.CoChange > 0 {
 			g.add(l.fileNode(a), l.fileNode(b), w.CoChange*logw(cc.Commits))
 		}
 	}

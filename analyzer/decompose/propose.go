@@ -27,6 +27,9 @@ type Options struct {
 	// commits changed both) as file—file edges of the clustering graph, weight
 	// 1 + ln(commits). Pairs naming files without units are ignored.
 	CoChange []CoChange
+	// CoChangeWeight scales the co-change edges against the code and data edges (calls 1,
+	// table writes 4, same file 6); 0 means 1.
+	CoChangeWeight float64
 }
 
 // CoChange is how many commits changed two files together.
@@ -48,6 +51,9 @@ func (o Options) Validate() error {
 		if k < 1 {
 			errs = append(errs, fmt.Errorf("sweep: got service count %d, want 1 or more", k))
 		}
+	}
+	if o.CoChangeWeight < 0 {
+		errs = append(errs, fmt.Errorf("co-change weight: got %g, want 0 (default 1) or more", o.CoChangeWeight))
 	}
 	for _, c := range o.CoChange {
 		if c.Commits < 0 {
@@ -80,8 +86,16 @@ func Propose(f *facts.Facts, opts Options) (*Proposal, error) {
 	}
 	m := newModel(f)
 	m.coChange = opts.CoChange
-	kernel := detectKernel(m, defaultWeights, seed)
-	g, l := buildGraph(m, defaultWeights, kernel)
+	w := defaultWeights
+	if opts.CoChangeWeight > 0 {
+		w.CoChange = opts.CoChangeWeight
+	}
+	// The shared kernel is a property of the code (used from everywhere, no tables), not of
+	// how it changes: detect it without co-change.
+	kw := w
+	kw.CoChange = 0
+	kernel := detectKernel(m, kw, seed)
+	g, l := buildGraph(m, w, kernel)
 	c := &clusterer{m: m, g: g, l: l, exclude: kernel, seed: seed, minSize: minServiceSize, noData: !m.hasData()}
 
 	var comm []int
