@@ -17,7 +17,7 @@ test-short: ## fast hermetic unit tests only (no databases, browsers, nginx)
 	$(GO) test -short $(PKGS)
 
 lint: ## gofmt, go vet, staticcheck at a pinned version
-	@test -z "$$(gofmt -l $$(git ls-files '*.go' | grep -v '^testdata/'))" || (gofmt -l $$(git ls-files '*.go' | grep -v '^testdata/'); exit 1)
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' | grep -v -e '^testdata/' -e '/testdata/'))" || (gofmt -l $$(git ls-files '*.go' | grep -v -e '^testdata/' -e '/testdata/'); exit 1)
 	$(GO) vet $(PKGS)
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) $(PKGS)
 
