@@ -63,22 +63,30 @@ func Analyze(ctx context.Context, opts Options) (*Result, error) {
 	res.Skipped = append(res.Skipped, prog.Skipped...)
 
 	progress(StageGraph, 1, stages)
-	res.Packages, res.Units, res.Edges = prog.Graph()
+	guard(res, "units and edges", func() { res.Packages, res.Units, res.Edges = prog.Graph() })
 
 	progress(StageSQL, 2, stages)
-	sc := sqlscan.Scan(prog, sqlscan.Options{Dialect: facts.Dialect(opts.Dialect)})
-	res.Dialect = sc.Dialect
-	res.SQL = sc.SQL
-	res.Transactions = sc.Transactions
-	res.ForeignKeys = sc.ForeignKeys
-	res.Routines = sc.Routines
-	res.Tables = tablesOf(sc.Tables, sc.SQL)
-	res.Skipped = append(res.Skipped, sc.Skipped...)
+	res.Dialect = facts.Dialect(opts.Dialect)
+	guard(res, "sql", func() {
+		sc := sqlscan.Scan(prog, sqlscan.Options{Dialect: facts.Dialect(opts.Dialect)})
+		res.Dialect = sc.Dialect
+		res.SQL = sc.SQL
+		res.Transactions = sc.Transactions
+		res.ForeignKeys = sc.ForeignKeys
+		res.Routines = sc.Routines
+		res.Tables = tablesOf(sc.Tables, sc.SQL)
+		res.Skipped = append(res.Skipped, sc.Skipped...)
+	})
+	if res.Dialect == "" {
+		res.Dialect = "postgres"
+	}
 
 	progress(StageRoutes, 3, stages)
-	rs, skipped := routes.Extract(prog)
-	res.Routes = rs
-	res.Skipped = append(res.Skipped, skipped...)
+	guard(res, "routes", func() {
+		rs, skipped := routes.Extract(prog)
+		res.Routes = rs
+		res.Skipped = append(res.Skipped, skipped...)
+	})
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("analyze: %w", err)
 	}
@@ -96,6 +104,17 @@ func Analyze(ctx context.Context, opts Options) (*Result, error) {
 	res.Summary = summarize(res)
 	progress(StageComplete, stages, stages)
 	return res, nil
+}
+
+// guard runs one extractor; a panic (a carve bug on unusual code) is recorded in Skipped with
+// the stage and the panic value instead of ending the whole analysis.
+func guard(res *Result, stage string, f func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			res.Skipped = append(res.Skipped, facts.Skipped{What: stage, Reason: fmt.Sprintf("internal error, this stage's facts are missing (please report): %v", r)})
+		}
+	}()
+	f()
 }
 
 // IsNothingLoaded reports whether err means that no package could be analysed.

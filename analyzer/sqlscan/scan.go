@@ -469,7 +469,16 @@ func (s *scanner) queryValue(st *site, sk *sink) value {
 			break
 		}
 		j := strings.Index(t[i+2:], "\x00")
-		n, _ := strconv.Atoi(t[i+2 : i+2+j])
+		if j < 0 { // not a marker after all
+			out.text += t
+			break
+		}
+		n, err := strconv.Atoi(t[i+2 : i+2+j])
+		if err != nil {
+			out.text += t[:i+2]
+			t = t[i+2:]
+			continue
+		}
 		out.text += t[:i]
 		t = t[i+3+j:]
 		var v value
