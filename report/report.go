@@ -320,6 +320,11 @@ func ReadResult(path string) (*analyzer.Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read analysis: %w", err)
 	}
+	return decodeResult(path, b)
+}
+
+// decodeResult decodes an analysis document read from path.
+func decodeResult(path string, b []byte) (*analyzer.Result, error) {
 	var res analyzer.Result
 	dec := json.NewDecoder(bytes.NewReader(b))
 	if err := dec.Decode(&res); err != nil {
