@@ -14,9 +14,10 @@ const (
 	mdMaxSteps    = 30
 )
 
-// mdEscape escapes text for a Markdown table cell or list item.
+// mdEscape escapes text for a Markdown table cell or list item. Underscores stay: GitHub
+// does not emphasise inside words, and snake_case names are everywhere in findings.
 func mdEscape(s string) string {
-	r := strings.NewReplacer("|", `\|`, "\n", " ", "\r", "", "<", "&lt;", ">", "&gt;", "*", `\*`, "_", `\_`, "`", "'")
+	r := strings.NewReplacer("|", `\|`, "\n", " ", "\r", "", "<", "&lt;", ">", "&gt;", "*", `\*`, "`", "'")
 	return r.Replace(s)
 }
 
