@@ -560,6 +560,12 @@ func (v *verifier) newBreak(svc string, s facts.SQL, code, msg string) Break {
 			break
 		}
 	}
+	if code == "1305" || code == "1370" || code == "42883" {
+		for _, c := range s.Calls {
+			b.Error += fmt.Sprintf(" (routine %s stays behind in the monolith's schema: a migration blocker in PLAN.md)", c)
+			break
+		}
+	}
 	if readsOnly && len(foreign) > 0 {
 		for _, tv := range v.plan.Views {
 			if tv.Reader == svc {
@@ -796,5 +802,6 @@ func (v *verifier) tidy(msg, svc string) string {
 	msg = strings.ReplaceAll(msg, scratch+"_", "")
 	msg = strings.ReplaceAll(msg, scratch, "monolith")
 	role := "svc_" + ident(svc)
+	msg = strings.ReplaceAll(msg, "`.`", ".")
 	return scratchUser.ReplaceAllString(msg, "role "+role)
 }
