@@ -96,3 +96,32 @@ func TestLoadWorkspace(t *testing.T) {
 		t.Errorf("edges = %v, want modb/app.Run -> moda/lib.Answer", edges)
 	}
 }
+
+func TestLoadTests(t *testing.T) {
+	prog, err := Load(context.Background(), Config{Dir: "testdata/graph", Tests: true})
+	if err != nil {
+		t.Fatalf("Load(testdata/graph, tests): %v", err)
+	}
+	var got []string
+	for _, p := range prog.Packages {
+		d, _ := prog.PkgDir(p.PkgPath)
+		got = append(got, p.PkgPath+"="+d)
+	}
+	want := "example.com/graph/a=a example.com/graph/b=b example.com/graph/b_test=b"
+	if strings.Join(got, " ") != want {
+		t.Errorf("packages = %v, want %s", got, want)
+	}
+	_, units, _ := prog.Graph()
+	var ids []string
+	for _, u := range units {
+		if strings.HasPrefix(string(u.ID), "b.Test") {
+			ids = append(ids, string(u.ID))
+		}
+	}
+	if strings.Join(ids, " ") != "b.TestExternal b.TestRun" {
+		t.Errorf("test units = %v, want b.TestExternal b.TestRun", ids)
+	}
+	if s := prog.Skipped; len(s) != 0 {
+		t.Errorf("Skipped = %v, want none", s)
+	}
+}

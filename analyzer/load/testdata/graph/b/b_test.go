@@ -1,0 +1,5 @@
+package b
+
+import "testing"
+
+func TestRun(t *testing.T) { Run() }
