@@ -113,10 +113,17 @@ func (t *h1Transport) CloseIdleConnections() {
 
 var errStaleConn = errors.New("stale keep-alive connection")
 
-// RoundTrip sends an eligible request. A reused connection that turns out to be closed by the
-// upstream is replaced by a fresh one once (the request is idempotent and was not answered).
+// RoundTrip sends an eligible request.
 func (t *h1Transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	addr := req.URL.Host
+	return t.exchange(req.URL.Host, req, req.Close, func(bw *bufio.Writer) error { return req.Write(bw) })
+}
+
+// exchange writes a request with write on a pooled (or new) connection to addr and reads the
+// response to req (whose method and context count). A reused connection that turns out to be
+// closed by the upstream is replaced by a fresh one once: the request is idempotent and was
+// not answered.
+// closing says the written request asked for "Connection: close".
+func (t *h1Transport) exchange(addr string, req *http.Request, closing bool, write func(*bufio.Writer) error) (*http.Response, error) {
 	for attempt := 0; ; attempt++ {
 		c := t.get(addr)
 		reused := c != nil
@@ -127,7 +134,7 @@ func (t *h1Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			c = &h1Conn{c: nc, br: bufio.NewReaderSize(nc, 4096), bw: bufio.NewWriterSize(nc, 4096)}
 		}
-		resp, err := t.roundTrip(c, req)
+		resp, err := t.roundTrip(c, addr, req, closing, write)
 		if err == nil {
 			return resp, nil
 		}
@@ -141,12 +148,12 @@ func (t *h1Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 }
 
-func (t *h1Transport) roundTrip(c *h1Conn, req *http.Request) (*http.Response, error) {
+func (t *h1Transport) roundTrip(c *h1Conn, addr string, req *http.Request, closing bool, write func(*bufio.Writer) error) (*http.Response, error) {
 	if t.response > 0 {
 		c.c.SetDeadline(time.Now().Add(t.response))
 	}
 	stop := context.AfterFunc(req.Context(), func() { c.c.SetDeadline(time.Unix(1, 0)) })
-	if err := req.Write(c.bw); err != nil {
+	if err := write(c.bw); err != nil {
 		stop()
 		return nil, staleIf(err)
 	}
@@ -179,8 +186,8 @@ func (t *h1Transport) roundTrip(c *h1Conn, req *http.Request) (*http.Response, e
 	if t.response > 0 {
 		c.c.SetDeadline(time.Time{})
 	}
-	resp.Body = &h1Body{rc: resp.Body, t: t, c: c, addr: req.URL.Host, stop: stop,
-		reuse: !resp.Close && !req.Close, eof: resp.Body == http.NoBody}
+	resp.Body = &h1Body{rc: resp.Body, t: t, c: c, addr: addr, stop: stop,
+		reuse: !resp.Close && !closing, eof: resp.Body == http.NoBody}
 	return resp, nil
 }
 

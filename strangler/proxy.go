@@ -316,7 +316,7 @@ type reqState struct {
 	identity   string
 	shadow     *shadowCapture
 	shadowOut  string
-	hdr        [6][1]string // backing arrays of single-value outbound headers
+	hdr        [7][1]string // backing arrays of single-value headers (st is never reused)
 	sw         statusWriter // wraps the client's ResponseWriter
 }
 
@@ -416,6 +416,13 @@ func (p *Proxy) serve(w *statusWriter, r *http.Request, st *reqState, t *table) 
 		if rt.stage == StageShadow && st.variant != variantService {
 			p.prepareShadow(r, st, rt, t)
 		}
+	}
+	if st.shadow == nil && directOK(r, pl, t) {
+		p.forwardDirect(w, r, st, pl)
+		if st.probe {
+			st.probePool.br.release()
+		}
+		return
 	}
 	ctx := context.WithValue(r.Context(), stateKey{}, st)
 	r2 := r.WithContext(ctx)
@@ -545,6 +552,13 @@ func (pl *pool) modifyResponse(resp *http.Response) error {
 
 func (pl *pool) errorHandler(w http.ResponseWriter, r *http.Request, err error) {
 	st, _ := r.Context().Value(stateKey{}).(*reqState)
+	pl.fail(w, r, st, err)
+}
+
+// fail answers a request whose upstream exchange failed: 502, 504 on timeouts, the route's
+// retired status for a retired route whose service cannot be reached, nothing for a client
+// that went away.
+func (pl *pool) fail(w http.ResponseWriter, r *http.Request, st *reqState, err error) {
 	code := http.StatusBadGateway
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {

@@ -408,12 +408,14 @@ func connError(err error) bool {
 	return errors.As(err, &op) && op.Op == "dial"
 }
 
-// RoundTrip picks an instance, sends req, retries idempotent requests without a body on
-// connection failures (and configured statuses) within the retry budget, records outcomes for
-// outlier detection and the breaker, and falls back to the monolith when allowed.
-func (pl *pool) RoundTrip(req *http.Request) (*http.Response, error) {
-	st, _ := req.Context().Value(stateKey{}).(*reqState)
-	replayable := idempotent(req.Method) && (req.Body == nil || req.Body == http.NoBody)
+// tryFunc is one attempt against instance in of pool target (the pool itself, or the monolith
+// when falling back; attempt is -1 for the fallback).
+type tryFunc func(target *pool, in *instance, attempt int) (*http.Response, error)
+
+// do runs try with instance selection, retries of replayable requests on connection failures
+// (and configured statuses) within the retry budget, outcome recording for outlier detection
+// and the breaker, and fallback to the monolith when st allows it.
+func (pl *pool) do(st *reqState, replayable bool, try tryFunc) (*http.Response, error) {
 	maxRetries := 0
 	if replayable && st != nil {
 		maxRetries = pl.retry.attempts
@@ -421,26 +423,15 @@ func (pl *pool) RoundTrip(req *http.Request) (*http.Response, error) {
 	pl.depositRetryToken()
 	var avoid *instance
 	var err error
-	r := req
 	for attempt := 0; ; attempt++ {
 		in := pl.pick(avoid)
 		if in == nil {
 			err = errNoInstance
 			break
 		}
-		if attempt > 0 {
-			r2 := *req
-			u := *req.URL
-			r2.URL = &u
-			r = &r2
-		}
-		r.URL.Host = in.addr
-		if !pl.preserve {
-			r.Host = in.origin
-		}
 		in.inflight.Add(1)
 		var resp *http.Response
-		resp, err = pl.send(r)
+		resp, err = try(pl, in, attempt)
 		in.inflight.Add(-1)
 		if err == nil {
 			ok := resp.StatusCode < 500
@@ -465,24 +456,34 @@ func (pl *pool) RoundTrip(req *http.Request) (*http.Response, error) {
 	if st != nil && st.fallbackOK && replayable && connError(err) && st.table.monolith != pl {
 		st.variant = variantFallback
 		mono := st.table.monolith
-		r2 := *req
-		u := *req.URL
-		u.Scheme = mono.scheme
-		r2.URL = &u
-		if !mono.preserve {
-			r2.Host = ""
-		}
 		in := mono.pick(nil)
 		if in == nil {
 			return nil, errNoInstance
 		}
-		u.Host = in.addr
-		if !mono.preserve {
-			r2.Host = in.origin
-		}
-		return mono.send(&r2)
+		return try(mono, in, -1)
 	}
 	return nil, err
+}
+
+// RoundTrip sends a request built by httputil.ReverseProxy through do.
+func (pl *pool) RoundTrip(req *http.Request) (*http.Response, error) {
+	st, _ := req.Context().Value(stateKey{}).(*reqState)
+	replayable := idempotent(req.Method) && (req.Body == nil || req.Body == http.NoBody)
+	return pl.do(st, replayable, func(target *pool, in *instance, attempt int) (*http.Response, error) {
+		r := req
+		if attempt != 0 {
+			r2 := *req
+			u := *req.URL
+			r2.URL = &u
+			r = &r2
+		}
+		r.URL.Scheme = target.scheme
+		r.URL.Host = in.addr
+		if !target.preserve {
+			r.Host = in.origin
+		}
+		return target.send(r)
+	})
 }
 
 // send uses the synchronous HTTP/1.1 path when the request allows it, else http.Transport.
