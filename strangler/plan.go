@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
@@ -690,6 +691,7 @@ func Apply(name string, data []byte, plan *ServicePlan, opts ApplyOptions) (edit
 	}
 	edit = &Edit{}
 	var doc yaml.Node
+	var tp *textPatch // nil when the file is created
 	if len(bytes.TrimSpace(data)) == 0 {
 		if opts.Monolith == "" {
 			return nil, fmt.Errorf("apply %s: the file does not exist: give the monolith URL (--monolith) to create it", name)
@@ -707,12 +709,28 @@ func Apply(name string, data []byte, plan *ServicePlan, opts ApplyOptions) (edit
 		if err := yaml.Unmarshal(data, &doc); err != nil {
 			return nil, fmt.Errorf("apply %s: %v", name, err)
 		}
+		tp = newTextPatch(data)
 	}
 	root := doc.Content[0]
+	var atEnd []*yaml.Node // root keys and values to append at the end of the text
+	tpSet := func(m *yaml.Node, key, value string) {
+		if tp == nil {
+			return
+		}
+		if _, v, ok := tp.entry(m, key); ok {
+			tp.setScalar(v, yamlScalar(value))
+		} else {
+			tp.ok = false
+		}
+	}
 
 	// Service entry.
 	services := getKey(root, "services")
+	servicesExisted := services != nil
 	if services == nil || services.Kind != yaml.MappingNode {
+		if servicesExisted && tp != nil {
+			tp.ok = false
+		}
 		services = &yaml.Node{Kind: yaml.MappingNode}
 		setKey(root, "services", services)
 	}
@@ -720,21 +738,48 @@ func Apply(name string, data []byte, plan *ServicePlan, opts ApplyOptions) (edit
 		if opts.URL == "" {
 			return nil, fmt.Errorf("apply %s: service %q is not in the file: give its URL (--url)", name, plan.Service)
 		}
-		setKey(services, plan.Service, mapping("url", scalar(opts.URL)))
+		entry := mapping("url", scalar(opts.URL))
+		if tp != nil {
+			switch {
+			case s != nil:
+				tp.ok = false
+			case !servicesExisted:
+				atEnd = append(atEnd, scalar("services"), mapping(plan.Service, entry))
+			case len(services.Content) > 0:
+				step := 2
+				if k, v := services.Content[0], services.Content[1]; v.Kind == yaml.MappingNode && v.Style&yaml.FlowStyle == 0 && len(v.Content) > 0 && v.Content[0].Column > k.Column {
+					step = v.Content[0].Column - k.Column
+				}
+				if lines, err := renderLines(mapping(plan.Service, entry), step); err == nil {
+					tp.appendBlock(services, services.Content[0].Column-1, lines)
+				} else {
+					tp.ok = false
+				}
+			default:
+				tp.ok = false
+			}
+		}
+		setKey(services, plan.Service, entry)
 	} else if opts.URL != "" {
 		if getKey(s, "urls") != nil {
 			edit.Notes = append(edit.Notes, fmt.Sprintf("services.%s lists urls; --url %s not applied", plan.Service, opts.URL))
-		} else {
+		} else if u := getKey(s, "url"); u == nil || u.Value != opts.URL {
+			tpSet(s, "url", opts.URL)
 			setKey(s, "url", scalar(opts.URL))
 		}
 	}
 
 	// Routes.
 	routes := getKey(root, "routes")
+	routesExisted := routes != nil
 	if routes == nil || routes.Kind != yaml.SequenceNode {
+		if routesExisted && tp != nil {
+			tp.ok = false
+		}
 		routes = &yaml.Node{Kind: yaml.SequenceNode}
 		setKey(root, "routes", routes)
 	}
+	var added []*yaml.Node
 	var existing []Route
 	for _, n := range routes.Content {
 		var r Route
@@ -767,6 +812,7 @@ func Apply(name string, data []byte, plan *ServicePlan, opts ApplyOptions) (edit
 			}
 			changed := false
 			if opts.Stage != "" && r.Stage != opts.Stage {
+				tpSet(n, "stage", string(opts.Stage))
 				setKey(n, "stage", scalar(string(opts.Stage)))
 				changed = true
 			}
@@ -775,14 +821,27 @@ func Apply(name string, data []byte, plan *ServicePlan, opts ApplyOptions) (edit
 				stage = opts.Stage
 			}
 			if stage == StageCanary && opts.Weight != nil && r.Weight != *opts.Weight {
+				if tp != nil {
+					if getKey(n, "weight") != nil {
+						tpSet(n, "weight", strconv.Itoa(*opts.Weight))
+					} else {
+						tp.insertEntryAfter(n, "stage", "weight", strconv.Itoa(*opts.Weight))
+					}
+				}
 				setKey(n, "weight", scalar(strconv.Itoa(*opts.Weight)))
 				changed = true
 			}
 			if stage != StageCanary && getKey(n, "weight") != nil {
+				if tp != nil {
+					tp.deleteEntry(n, "weight")
+				}
 				delKey(n, "weight")
 				changed = true
 			}
 			if stage == StageRetired && r.Fallback != nil && *r.Fallback {
+				if tp != nil {
+					tp.deleteEntry(n, "fallback")
+				}
 				delKey(n, "fallback")
 				changed = true
 			}
@@ -827,6 +886,7 @@ func Apply(name string, data []byte, plan *ServicePlan, opts ApplyOptions) (edit
 		}
 		n.HeadComment = "carve strangle: " + commentSafe(strings.Join(pr.Keys, ", "))
 		routes.Content = append(routes.Content, n)
+		added = append(added, n)
 		edit.Added = append(edit.Added, pr.Route.Name)
 	}
 	for i, r := range existing {
@@ -845,8 +905,40 @@ func Apply(name string, data []byte, plan *ServicePlan, opts ApplyOptions) (edit
 		return nil, fmt.Errorf("apply %s: encode: %v", name, err)
 	}
 	edit.After = b.Bytes()
-	if _, err := Parse(name, edit.After); err != nil {
+	cfg, err := Parse(name, edit.After)
+	if err != nil {
 		return nil, fmt.Errorf("apply %s: the edited file would not be valid:\n%w", name, err)
+	}
+	if tp != nil && len(added) > 0 {
+		seq := &yaml.Node{Kind: yaml.SequenceNode, Content: added}
+		switch {
+		case !routesExisted:
+			atEnd = append(atEnd, scalar("routes"), seq)
+		case len(added) < len(routes.Content):
+			first := routes.Content[0]
+			dash := first.Column - 3
+			if lines, err := renderLines(seq, 2); err == nil && first.Line >= 1 && dash >= 0 && dash < len(tp.lines[first.Line-1]) && tp.lines[first.Line-1][dash] == '-' {
+				tp.appendBlock(&yaml.Node{Kind: yaml.SequenceNode, Content: routes.Content[:len(routes.Content)-len(added)]}, dash, lines)
+			} else {
+				tp.ok = false
+			}
+		default:
+			tp.ok = false // an empty routes list
+		}
+	}
+	if tp != nil && len(atEnd) > 0 {
+		if lines, err := renderLines(&yaml.Node{Kind: yaml.MappingNode, Content: atEnd}, 2); err == nil {
+			tp.appendAtEnd(lines)
+		} else {
+			tp.ok = false
+		}
+	}
+	// The text patch is used only when it means exactly what the re-encoded tree means.
+	if tp != nil && tp.ok {
+		patched := tp.bytes()
+		if pc, err := Parse(name, patched); err == nil && reflect.DeepEqual(pc, cfg) {
+			edit.After = patched
+		}
 	}
 	return edit, nil
 }
@@ -860,6 +952,15 @@ func commentSafe(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// yamlScalar renders v as a YAML scalar (plain when possible).
+func yamlScalar(v string) string {
+	b, err := yaml.Marshal(v)
+	if err != nil {
+		return strconv.Quote(v)
+	}
+	return strings.TrimSuffix(string(b), "\n")
 }
 
 func sameMatch(a, b Match) bool {
@@ -1078,4 +1179,197 @@ func PrecedenceOrder(routes []Route) ([]int, error) {
 		out[i] = r.order
 	}
 	return out, nil
+}
+
+// textPatch re-applies Apply's node edits to the original text line by line, so that an
+// updated strangler.yaml differs from the original only where something changed (yaml.v3's
+// encoder would otherwise re-indent sequences and respace comments). Any construct it cannot
+// edit exactly (flow collections, multi-line scalars, foot comments, unusual spacing) clears
+// ok, and Apply then keeps the re-encoded node tree.
+type textPatch struct {
+	lines   []string // original lines with their "\n"
+	ok      bool
+	replace map[int]string   // 0-based line -> new content
+	deleted map[int]bool     // 0-based lines removed
+	after   map[int][]string // lines inserted after a 0-based line; -1 = at the start
+}
+
+func newTextPatch(data []byte) *textPatch {
+	return &textPatch{lines: splitLines(data), ok: true, replace: map[int]string{}, deleted: map[int]bool{}, after: map[int][]string{}}
+}
+
+func (tp *textPatch) line(i int) string {
+	if s, ok := tp.replace[i]; ok {
+		return s
+	}
+	return tp.lines[i]
+}
+
+// setScalar replaces the plain or single-quoted scalar v with text (already YAML).
+func (tp *textPatch) setScalar(v *yaml.Node, text string) {
+	if !tp.ok || v == nil || v.Kind != yaml.ScalarNode || v.Line < 1 || v.Line > len(tp.lines) {
+		tp.ok = false
+		return
+	}
+	tok := v.Value
+	switch v.Style {
+	case 0:
+	case yaml.SingleQuotedStyle:
+		if strings.Contains(tok, "'") {
+			tp.ok = false
+			return
+		}
+		tok = "'" + tok + "'"
+	default:
+		tp.ok = false
+		return
+	}
+	i := v.Line - 1
+	l := tp.line(i)
+	c := v.Column - 1
+	if c < 0 || c+len(tok) > len(l) || l[c:c+len(tok)] != tok {
+		tp.ok = false
+		return
+	}
+	if rest := l[c+len(tok):]; rest != "" && rest[0] != ' ' && rest[0] != '\n' && rest[0] != '\r' {
+		tp.ok = false
+		return
+	}
+	tp.replace[i] = l[:c] + text + l[c+len(tok):]
+}
+
+// entry returns the key and value nodes of key in the block mapping m, both on one line.
+func (tp *textPatch) entry(m *yaml.Node, key string) (k, v *yaml.Node, ok bool) {
+	if m == nil || m.Kind != yaml.MappingNode || m.Style&yaml.FlowStyle != 0 {
+		return nil, nil, false
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			k, v = m.Content[i], m.Content[i+1]
+			return k, v, v.Kind == yaml.ScalarNode && k.Line == v.Line && k.Line >= 1 && k.Line <= len(tp.lines)
+		}
+	}
+	return nil, nil, false
+}
+
+// deleteEntry removes the line of key in the block mapping m. The line must hold only that
+// entry (not the first key of a sequence item).
+func (tp *textPatch) deleteEntry(m *yaml.Node, key string) {
+	k, _, ok := tp.entry(m, key)
+	if !tp.ok || !ok || strings.HasPrefix(strings.TrimSpace(tp.lines[k.Line-1]), "-") || k.HeadComment != "" {
+		tp.ok = false
+		return
+	}
+	tp.deleted[k.Line-1] = true
+}
+
+// insertEntryAfter adds "key: value" on a new line after the entry of afterKey in m.
+func (tp *textPatch) insertEntryAfter(m *yaml.Node, afterKey, key, value string) {
+	k, v, _ := tp.entry(m, afterKey)
+	// The value may already be a new node (no position): the key's line is what counts.
+	if !tp.ok || k == nil || k.Line < 1 || k.Line > len(tp.lines) || (v.Line != 0 && v.Line != k.Line) {
+		tp.ok = false
+		return
+	}
+	i := k.Line - 1
+	tp.after[i] = append(tp.after[i], strings.Repeat(" ", k.Column-1)+key+": "+value+"\n")
+}
+
+// lastLine returns the last line (1-based) any node of n's subtree starts on, or 0 when the
+// subtree has something whose end is not known (multi-line scalars, foot comments, flow style).
+func lastLine(n *yaml.Node) int {
+	if n.FootComment != "" || (n.Kind == yaml.ScalarNode && (n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 || strings.Contains(n.Value, "\n"))) {
+		return 0
+	}
+	if (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && n.Style&yaml.FlowStyle != 0 {
+		// A flow collection is fine when it sits on one line.
+		max := n.Line
+		for _, c := range n.Content {
+			if c.Line != n.Line || strings.Contains(c.Value, "\n") || c.FootComment != "" {
+				return 0
+			}
+		}
+		return max
+	}
+	max := n.Line
+	for _, c := range n.Content {
+		l := lastLine(c)
+		if l == 0 {
+			return 0
+		}
+		if l > max {
+			max = l
+		}
+	}
+	return max
+}
+
+// appendBlock inserts rendered (lines at column 0) after the last line of the block
+// collection n, indented to indent columns.
+func (tp *textPatch) appendBlock(n *yaml.Node, indent int, rendered []string) {
+	if !tp.ok || n == nil || n.Style&yaml.FlowStyle != 0 || len(n.Content) == 0 {
+		tp.ok = false
+		return
+	}
+	end := lastLine(n)
+	if end == 0 || end > len(tp.lines) || indent < 0 {
+		tp.ok = false
+		return
+	}
+	for _, l := range rendered {
+		if strings.TrimSpace(l) != "" {
+			l = strings.Repeat(" ", indent) + l
+		}
+		tp.after[end-1] = append(tp.after[end-1], l)
+	}
+}
+
+// appendAtEnd adds rendered (root-level lines) at the end of the file.
+func (tp *textPatch) appendAtEnd(rendered []string) {
+	if !tp.ok {
+		return
+	}
+	last := len(tp.lines) - 1
+	if last < 0 {
+		tp.ok = false
+		return
+	}
+	if !strings.HasSuffix(tp.lines[last], "\n") {
+		tp.replace[last] = tp.line(last) + "\n"
+	}
+	tp.after[last] = append(tp.after[last], rendered...)
+}
+
+func (tp *textPatch) bytes() []byte {
+	var b strings.Builder
+	for _, l := range tp.after[-1] {
+		b.WriteString(l)
+	}
+	for i := range tp.lines {
+		if !tp.deleted[i] {
+			b.WriteString(tp.line(i))
+		}
+		for _, l := range tp.after[i] {
+			b.WriteString(l)
+		}
+	}
+	return []byte(b.String())
+}
+
+// renderLines encodes n (a mapping or sequence at the root) with indent-space indentation
+// (2 when indent < 2).
+func renderLines(n *yaml.Node, indent int) ([]string, error) {
+	if indent < 2 {
+		indent = 2
+	}
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(indent)
+	if err := enc.Encode(n); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return splitLines(b.Bytes()), nil
 }

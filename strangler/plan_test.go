@@ -541,3 +541,107 @@ func FuzzPlanService(f *testing.F) {
 		}
 	})
 }
+
+func TestApplyKeepsFormatting(t *testing.T) {
+	f, p := planFixture()
+	cat, err := PlanService(f, p, "catalog", PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ord, err := PlanService(f, p, "orders", PlanOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sequences at the key's column and wide comment spacing: the yaml.v3 encoder would
+	// change both.
+	const orig = `version: 1
+listen: 127.0.0.1:8080      # public side
+monolith:
+    url: http://127.0.0.1:8081   # four-space indent
+services:
+    orders:
+        url: http://127.0.0.1:8090
+routes:
+- name: orders-api-orders   # moved first
+  match: {path_prefix: /api/orders, methods: [DELETE, GET, POST]}
+  service: orders
+  stage: shadow
+  fallback: true
+
+# the end
+`
+	minus := func(d string) []string {
+		var out []string
+		for _, l := range strings.Split(d, "\n") {
+			if strings.HasPrefix(l, "-") && !strings.HasPrefix(l, "---") {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	plus := func(d string) []string {
+		var out []string
+		for _, l := range strings.Split(d, "\n") {
+			if strings.HasPrefix(l, "+") && !strings.HasPrefix(l, "+++") {
+				out = append(out, l)
+			}
+		}
+		return out
+	}
+	w := 30
+	e, err := Apply("s.yaml", []byte(orig), ord, ApplyOptions{Stage: StageCanary, Weight: &w})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := UnifiedDiff("a", "b", []byte(orig), e.After)
+	if diff := cmp.Diff([]string{"-  stage: shadow"}, minus(d)); diff != "" {
+		t.Errorf("removed lines mismatch (-want +got):\n%s\n%s", diff, d)
+	}
+	if diff := cmp.Diff([]string{"+  stage: canary", "+  weight: 30"}, plus(d)); diff != "" {
+		t.Errorf("added lines mismatch (-want +got):\n%s\n%s", diff, d)
+	}
+	e2, err := Apply("s.yaml", e.After, ord, ApplyOptions{Stage: StageRetired, Force: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d = UnifiedDiff("a", "b", e.After, e2.After)
+	if diff := cmp.Diff([]string{"-  stage: canary", "-  weight: 30", "-  fallback: true"}, minus(d)); diff != "" {
+		t.Errorf("removed lines mismatch (-want +got):\n%s\n%s", diff, d)
+	}
+	if diff := cmp.Diff([]string{"+  stage: retired"}, plus(d)); diff != "" {
+		t.Errorf("added lines mismatch (-want +got):\n%s\n%s", diff, d)
+	}
+	// A new service and its routes go after the last service and the last route, at the
+	// file's own indentation; nothing else changes.
+	e3, err := Apply("s.yaml", []byte(orig), cat, ApplyOptions{URL: "http://127.0.0.1:8082"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d = UnifiedDiff("a", "b", []byte(orig), e3.After)
+	if m := minus(d); len(m) != 0 {
+		t.Errorf("lines removed when adding a service: %q\n%s", m, d)
+	}
+	if !strings.Contains(string(e3.After), "        url: http://127.0.0.1:8090\n    catalog:\n        url: http://127.0.0.1:8082\nroutes:\n") {
+		t.Errorf("service not added at the file's indentation:\n%s", e3.After)
+	}
+	if !strings.Contains(string(e3.After), "  fallback: true\n# carve strangle: GET /api/categories, GET /api/categories/{slug}\n- name: catalog-api-categories\n  match:\n") {
+		t.Errorf("routes not appended after the last route at column 0:\n%s", e3.After)
+	}
+	// Without services and routes they are appended at the end.
+	e4, err := Apply("s.yaml", []byte("version: 1   # v\nmonolith: {url: 'http://127.0.0.1:8081'}"), cat, ApplyOptions{URL: "http://127.0.0.1:8082"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(e4.After), "version: 1   # v\nmonolith: {url: 'http://127.0.0.1:8081'}\nservices:\n  catalog:\n") {
+		t.Errorf("appended at the end:\n%s", e4.After)
+	}
+	// A flow-style route list cannot be patched as text: the re-encoded tree is used, and it
+	// still means the same plus the new routes.
+	e5, err := Apply("s.yaml", []byte("version: 1\nmonolith: {url: 'http://127.0.0.1:8081'}\nservices: {catalog: {url: 'http://127.0.0.1:8082'}}\nroutes: []\n"), cat, ApplyOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg, err := Parse("s.yaml", e5.After); err != nil || len(cfg.Routes) != 3 {
+		t.Errorf("flow-style file: %v, %+v", err, cfg)
+	}
+}
