@@ -314,7 +314,7 @@ func PackageGraph(v *View) *Graph {
 // table; the owner's edges are bold.
 func TableGraph(v *View) *Graph {
 	rows := v.Matrix.Items
-	nodes := len(v.Services) + len(rows)
+	nodes := len(v.MatrixColumns) + len(rows)
 	nedges := 0
 	for _, r := range rows {
 		for _, c := range r.Cells {
@@ -326,7 +326,7 @@ func TableGraph(v *View) *Graph {
 	layout := layoutFor(nodes, nedges)
 	w := &dotWriter{}
 	w.header("tables", graphAttrs(layout, nodes))
-	for _, s := range v.Services {
+	for _, s := range v.MatrixColumns {
 		w.node("svc:"+s.Name, map[string]string{"label": s.Name, "fillcolor": s.Color, "URL": "#" + s.Anchor})
 	}
 	edges := 0
@@ -344,7 +344,7 @@ func TableGraph(v *View) *Graph {
 			if c.Access == "" && !c.Owner {
 				continue
 			}
-			a := map[string]string{"tooltip": fmt.Sprintf("%s %s %s", v.Services[i].Name, accessVerb(c.Access), r.Table)}
+			a := map[string]string{"tooltip": fmt.Sprintf("%s %s %s", v.MatrixColumns[i].Name, accessVerb(c.Access), r.Table)}
 			if strings.Contains(c.Access, "W") {
 				a["color"] = "#c0392b"
 			}
@@ -357,7 +357,7 @@ func TableGraph(v *View) *Graph {
 			default:
 				a["style"] = "dashed"
 			}
-			w.edge("svc:"+v.Services[i].Name, "table:"+r.Table, a)
+			w.edge("svc:"+v.MatrixColumns[i].Name, "table:"+r.Table, a)
 			edges++
 		}
 	}

@@ -482,3 +482,56 @@ func TestServiceMapKeepsStrongestCouplings(t *testing.T) {
 		t.Errorf("kept %d pairs, weakest kept %d < strongest dropped %d", len(kept), minKept, maxDropped)
 	}
 }
+
+func TestCompactMatrix(t *testing.T) {
+	full := Build(sample.Shop(), Options{})
+	small := Build(sample.Shop(), Options{MaxMatrixServices: 5})
+	if full.MatrixNote != "" || len(full.MatrixColumns) != len(full.Services) {
+		t.Fatalf("full matrix: note %q, %d columns; want no note and every service", full.MatrixNote, len(full.MatrixColumns))
+	}
+	cell := func(v *View, table, service string) (MatrixCell, bool) {
+		for _, r := range v.Matrix.Items {
+			if r.Table != table {
+				continue
+			}
+			for i, s := range v.MatrixColumns {
+				if s.Name == service {
+					return r.Cells[i], true
+				}
+			}
+		}
+		return MatrixCell{}, false
+	}
+	wantCols := map[string]bool{}
+	shared := 0
+	for _, r := range full.Matrix.Items {
+		if !r.Shared {
+			continue
+		}
+		shared++
+		for i, c := range r.Cells {
+			if c.Access != "" || c.Owner {
+				wantCols[full.MatrixColumns[i].Name] = true
+			}
+		}
+	}
+	if len(small.Matrix.Items) != shared || len(small.MatrixColumns) != len(wantCols) || small.MatrixNote == "" {
+		t.Fatalf("compact matrix = %d rows × %d columns (note %q); want %d shared tables × %d services", len(small.Matrix.Items), len(small.MatrixColumns), small.MatrixNote, shared, len(wantCols))
+	}
+	for _, r := range small.Matrix.Items {
+		if !r.Shared || len(r.Cells) != len(small.MatrixColumns) {
+			t.Errorf("compact row %s: shared %v, %d cells for %d columns", r.Table, r.Shared, len(r.Cells), len(small.MatrixColumns))
+		}
+		for _, s := range small.MatrixColumns {
+			got, _ := cell(small, r.Table, s.Name)
+			want, _ := cell(full, r.Table, s.Name)
+			if got != want {
+				t.Errorf("compact cell %s × %s = %+v, full matrix has %+v", r.Table, s.Name, got, want)
+			}
+		}
+	}
+	// The table graph follows the compact matrix and stays consistent.
+	if dot := string(TableGraph(small).DOT); strings.Contains(dot, `"table:sessions"`) {
+		t.Errorf("table graph of the compact matrix draws the unshared table sessions")
+	}
+}

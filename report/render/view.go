@@ -34,6 +34,10 @@ type Options struct {
 	ExcerptContext int
 	// MaxMatrixRows caps the table rows of the ownership matrix; default 1000.
 	MaxMatrixRows int
+	// MaxMatrixServices is the most service columns the full matrix has; above it the
+	// matrix keeps only the tables touched by more than their owner and the services that
+	// touch them. Default 60.
+	MaxMatrixServices int
 }
 
 func (o Options) withDefaults() Options {
@@ -51,6 +55,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxMatrixRows <= 0 {
 		o.MaxMatrixRows = 1000
+	}
+	if o.MaxMatrixServices <= 0 {
+		o.MaxMatrixServices = 60
 	}
 	return o
 }
@@ -213,7 +220,7 @@ type MatrixRow struct {
 	Table  string
 	Owner  string
 	Class  string
-	Cells  []MatrixCell // one per View.Services, same order
+	Cells  []MatrixCell // one per View.MatrixColumns, same order
 	Shared bool         // touched by a service other than the owner
 }
 
@@ -284,6 +291,10 @@ type View struct {
 	Outliers     Capped[facts.UnitID]
 	Flows        []Flow // service → service, sorted by from, to, data
 	Matrix       Capped[MatrixRow]
+	// MatrixColumns are the services with a column in the matrix: all of them, or in a big
+	// proposal only those touching a shared table (MatrixNote then says so).
+	MatrixColumns []*Service
+	MatrixNote    string
 	KindCounts   []KindCount // kinds with at least one finding, in KindOrder
 	Groups       []FindingGroup
 	Plan         []Step
@@ -591,7 +602,46 @@ func (v *View) buildMatrix(res *analyzer.Result, p *decompose.Proposal, owners m
 		}
 		return a.Table < b.Table
 	})
+	v.MatrixColumns = v.Services
+	if len(v.Services) > v.opts.MaxMatrixServices {
+		rows, v.MatrixColumns = v.compactMatrix(rows)
+	}
 	v.Matrix = capList(rows, v.opts.MaxMatrixRows)
+}
+
+// compactMatrix keeps the shared tables and the services with a cell in them.
+func (v *View) compactMatrix(rows []MatrixRow) ([]MatrixRow, []*Service) {
+	var shared []MatrixRow
+	keep := make([]bool, len(v.Services))
+	for _, r := range rows {
+		if !r.Shared {
+			continue
+		}
+		shared = append(shared, r)
+		for i, c := range r.Cells {
+			if c.Access != "" || c.Owner {
+				keep[i] = true
+			}
+		}
+	}
+	var cols []*Service
+	for i, s := range v.Services {
+		if keep[i] {
+			cols = append(cols, s)
+		}
+	}
+	for k, r := range shared {
+		var cells []MatrixCell
+		for i, c := range r.Cells {
+			if keep[i] {
+				cells = append(cells, c)
+			}
+		}
+		shared[k].Cells = cells
+	}
+	v.MatrixNote = fmt.Sprintf("%d services are too many columns: showing the %d of %d tables touched by more than their owner, and the %d services that touch them. Every table is in analysis.json and in each service's canvas.",
+		len(v.Services), len(shared), len(rows), len(cols))
+	return shared, cols
 }
 
 func (v *View) buildSweep(p *decompose.Proposal) {
