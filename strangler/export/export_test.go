@@ -266,3 +266,37 @@ func TestExportErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestGatewayAPIUniqueNames(t *testing.T) {
+	cfg, err := strangler.Parse("u.yaml", []byte(`version: 1
+monolith: {url: 'http://127.0.0.1:8081'}
+services: {s: {url: 'http://127.0.0.1:8082'}}
+routes:
+  - {name: a_b, match: {path_prefix: /x}, service: s, stage: full}
+  - {name: a-b, match: {path_prefix: /y}, service: s, stage: full}
+  - {name: monolith, match: {path_prefix: /z}, service: s, stage: full}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	routes, ws, err := GatewayAPIRoutes(cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, r := range routes {
+		if seen[r.Name] {
+			t.Errorf("duplicate HTTPRoute name %q", r.Name)
+		}
+		seen[r.Name] = true
+	}
+	renamed := 0
+	for _, w := range ws {
+		if w.Feature == FeatureServiceName {
+			renamed++
+		}
+	}
+	if renamed < 2 {
+		t.Errorf("%d rename warnings, want at least 2 (a_b, the route called monolith)", renamed)
+	}
+}

@@ -54,12 +54,21 @@ func GatewayAPIRoutes(cfg *strangler.Config, opts Options) ([]gwv1.HTTPRoute, []
 		svcRef[name] = backendRef(k8s, cfg.Services[name])
 	}
 	var out []gwv1.HTTPRoute
+	used := map[string]bool{gwRoutePrefix + gwMonolithName: true}
 	for _, i := range p.order {
 		r := cfg.Routes[i]
+		objName := gwRoutePrefix + dnsLabel(r.Name)
+		for n := 2; used[objName]; n++ {
+			objName = gwRoutePrefix + dnsLabel(fmt.Sprintf("%s-%d", strings.TrimRight(dnsLabel(r.Name)[:min(len(dnsLabel(r.Name)), 50)], "-"), n))
+		}
+		if objName != gwRoutePrefix+strings.ReplaceAll(r.Name, "_", "-") {
+			w.add(r.Name, FeatureServiceName, "the HTTPRoute is named %q (Kubernetes names: lower case, dashes, at most 63 characters, unique)", objName)
+		}
+		used[objName] = true
 		hr := gwv1.HTTPRoute{
 			TypeMeta: metav1.TypeMeta{APIVersion: gwv1.GroupVersion.String(), Kind: "HTTPRoute"},
 			ObjectMeta: metav1.ObjectMeta{
-				Name:        gwRoutePrefix + dnsLabel(r.Name),
+				Name:        objName,
 				Namespace:   string(ns),
 				Labels:      map[string]string{gwManagedByKey: "carve", gwRouteLabelKey: r.Name},
 				Annotations: map[string]string{gwStageAnnot: string(r.Stage)},
