@@ -280,31 +280,31 @@ type Graph struct {
 
 // View is everything the documents show, derived once from a result.
 type View struct {
-	Result       *analyzer.Result
-	Module       string
-	Source       string
-	Summary      analyzer.Summary
-	Metrics      []Metric
-	Services     []*Service
-	Kernel       decompose.Kernel
-	KernelUnits  Capped[facts.UnitID]
-	Outliers     Capped[facts.UnitID]
-	Flows        []Flow // service → service, sorted by from, to, data
-	Matrix       Capped[MatrixRow]
+	Result      *analyzer.Result
+	Module      string
+	Source      string
+	Summary     analyzer.Summary
+	Metrics     []Metric
+	Services    []*Service
+	Kernel      decompose.Kernel
+	KernelUnits Capped[facts.UnitID]
+	Outliers    Capped[facts.UnitID]
+	Flows       []Flow // service → service, sorted by from, to, data
+	Matrix      Capped[MatrixRow]
 	// MatrixColumns are the services with a column in the matrix: all of them, or in a big
 	// proposal only those touching a shared table (MatrixNote then says so).
 	MatrixColumns []*Service
 	MatrixNote    string
-	KindCounts   []KindCount // kinds with at least one finding, in KindOrder
-	Groups       []FindingGroup
-	Plan         []Step
-	Sweep        Sweep
-	Unresolved   Capped[facts.SQL]
-	Skipped      Capped[facts.Skipped]
-	UnitService  map[facts.UnitID]string // unit → service name, "" for kernel/outliers
-	Graphs       []*Graph
-	ExcerptCount int
-	opts         Options
+	KindCounts    []KindCount // kinds with at least one finding, in KindOrder
+	Groups        []FindingGroup
+	Plan          []Step
+	Sweep         Sweep
+	Unresolved    Capped[facts.SQL]
+	Skipped       Capped[facts.Skipped]
+	UnitService   map[facts.UnitID]string // unit → service name, "" for kernel/outliers
+	Graphs        []*Graph
+	ExcerptCount  int
+	opts          Options
 }
 
 // palette holds the service fill colours (light, readable under black text).
