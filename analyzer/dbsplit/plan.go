@@ -406,7 +406,27 @@ func sortedKeys(m map[string]bool) []string {
 }
 
 func (b *builder) blockers() {
-	for _, r := range b.res.Routines {
+	routines := append([]facts.Routine(nil), b.res.Routines...)
+	if b.opts.Live != nil { // live routines and triggers the analysis does not know (not merged)
+		known := map[string]bool{}
+		for _, r := range routines {
+			known[r.Name] = true
+		}
+		for _, r := range b.opts.Live.Routines {
+			if !known[r.Name] {
+				known[r.Name] = true
+				routines = append(routines, facts.Routine{Name: r.Name, Kind: r.Kind, Tables: r.Tables})
+			}
+		}
+		for _, tr := range b.opts.Live.Triggers {
+			if !known[tr.Name] {
+				known[tr.Name] = true
+				ts := append([]facts.TableAccess{{Name: tr.Table, Access: facts.Read}}, tr.Tables...)
+				routines = append(routines, facts.Routine{Name: tr.Name, Kind: "trigger", Tables: ts})
+			}
+		}
+	}
+	for _, r := range routines {
 		set := map[string]bool{}
 		for _, t := range r.Tables {
 			set[t.Name] = true
@@ -429,8 +449,17 @@ func (b *builder) blockers() {
 			bl.Detail = fmt.Sprintf("%s %s touches %s: it spans %d services and %s; move its logic into the owning services (or one service's API) before the split",
 				r.Kind, r.Name, strings.Join(parts, ", "), len(bl.Services), where)
 		} else {
-			bl.Detail = fmt.Sprintf("%s %s touches %s; it %s: recreate it in %s's schema when that service moves, and point callers at it",
-				r.Kind, r.Name, strings.Join(parts, ", "), where, bl.Services[0])
+			switch {
+			case r.Kind == "trigger" && b.opts.Dialect == "mysql":
+				bl.Detail = fmt.Sprintf("trigger %s touches %s; MySQL will not move a table with triggers: drop it before the move of %s and recreate it in database %s",
+					r.Name, strings.Join(parts, ", "), bl.Services[0], b.schemaOf(bl.Services[0]))
+			case r.Kind == "trigger":
+				bl.Detail = fmt.Sprintf("trigger %s touches %s; it moves with its table, but its function stays in the monolith's schema: recreate the function in schema %s",
+					r.Name, strings.Join(parts, ", "), b.schemaOf(bl.Services[0]))
+			default:
+				bl.Detail = fmt.Sprintf("%s %s touches %s; it %s: recreate it in the schema of %s when that service moves, and point callers at it",
+					r.Kind, r.Name, strings.Join(parts, ", "), where, bl.Services[0])
+			}
 		}
 		b.p.Blockers = append(b.p.Blockers, bl)
 	}
@@ -545,6 +574,11 @@ func (b *builder) steps() {
 			}
 		}
 		if len(moves) > 0 {
+			for _, mv := range sp.Tables {
+				for _, tr := range b.triggersOn(mv.Table) {
+					fmt.Fprintf(&sb, "-- BLOCKER: MySQL refuses to RENAME a table with triggers to another database: drop trigger %s on %s\n-- first (it is listed in PLAN.md) and recreate it in %s afterwards.\n", tr, mv.Table, sp.Schema)
+				}
+			}
 			fmt.Fprintf(&sb, "RENAME TABLE\n  %s;\n", strings.Join(moves, ",\n  "))
 		}
 		for _, mv := range sp.Tables {
@@ -569,12 +603,37 @@ func (b *builder) steps() {
 		if pg {
 			sb.WriteString("COMMIT;\n")
 		}
-		b.addStep(StepMove, sp.Name, "move_"+ident(sp.Name), "move service "+sp.Name, sb.String())
+		if len(sp.Tables) > 0 { // a service owning no table only gets its schema and role
+			b.addStep(StepMove, sp.Name, "move_"+ident(sp.Name), "move service "+sp.Name, sb.String())
+		}
 
 		if v := b.viewsSQL(sp); v != "" {
 			b.addStep(StepViews, sp.Name, "views_"+ident(sp.Name), "transition views for "+sp.Name+" (debt)", v)
 		}
 	}
+}
+
+// schemaOf returns the target schema (database) of a service, or its name.
+func (b *builder) schemaOf(service string) string {
+	if sp := b.svc[service]; sp != nil {
+		return sp.Schema
+	}
+	return service
+}
+
+// triggersOn returns the live triggers on table (names, sorted).
+func (b *builder) triggersOn(table string) []string {
+	if b.opts.Live == nil {
+		return nil
+	}
+	var out []string
+	for _, tr := range b.opts.Live.Triggers {
+		if tr.Table == table {
+			out = append(out, tr.Name)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // outbox returns (and records) the outbox of a service whose tables others read.

@@ -54,6 +54,7 @@ func sample(d facts.Dialect) *analyzer.Result {
 			{Name: "identity", Units: []facts.UnitID{"store.Users"}, Tables: []string{"users"}},
 			{Name: "orders", Units: []facts.UnitID{"store.Orders"}, Tables: []string{"order_items", "orders"}, Reads: []string{"users"}},
 			{Name: "payments", Units: []facts.UnitID{"store.Pay"}, Tables: []string{pay}, Writes: []string{"orders"}},
+			{Name: "search", Units: []facts.UnitID{"search.Index"}},
 		},
 		Ownership: []decompose.Ownership{
 			{Table: "audit_log"},
@@ -104,7 +105,10 @@ func golden(t *testing.T, name, got string) {
 }
 
 func TestBuildGolden(t *testing.T) {
-	live := &Schema{Tables: []Table{{Name: "orders", ForeignKeys: []ForeignKey{{Name: "orders_user_fk", Columns: []string{"user_id"}, RefTable: "users", RefColumns: []string{"id"}}}}}}
+	live := &Schema{
+		Tables:   []Table{{Name: "orders", ForeignKeys: []ForeignKey{{Name: "orders_user_fk", Columns: []string{"user_id"}, RefTable: "users", RefColumns: []string{"id"}}}}},
+		Triggers: []Trigger{{Name: "orders_audit", Table: "orders", Timing: "AFTER", Events: "INSERT"}},
+	}
 	for _, tc := range []struct {
 		golden string
 		d      facts.Dialect
@@ -140,7 +144,7 @@ func TestBuildContents(t *testing.T) {
 	for _, s := range p.Services {
 		order = append(order, s.Name+"@"+s.Schema)
 	}
-	if diff := cmp.Diff([]string{"identity@identity", "payments@billing", "orders@orders"}, order); diff != "" {
+	if diff := cmp.Diff([]string{"identity@identity", "payments@billing", "orders@orders", "search@search"}, order); diff != "" {
 		t.Errorf("services (order@schema) mismatch (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff([]TransitionView{{Reader: "orders", Owner: "identity", Table: "users", View: "orders.users"}}, p.Views); diff != "" {
