@@ -433,7 +433,9 @@ func NGINXConf(cfg *strangler.Config, opts Options) ([]byte, []Warning, error) {
 	} else {
 		wn.add("", FeaturePathPolicy, "paths.escaped_slash: %s is not reproduced: NGINX decodes %%2F for matching and forwards it encoded", pp.EscapedSlash)
 	}
-	w.line(`if ($request_uri ~ "^[^?]*%%00") {`)
+	// Encoded control characters: NGINX decodes them into $uri, where a newline would shift
+	// the lines of the route-table key; carve forwards them encoded.
+	w.line(`if ($request_uri ~ "^[^?]*%%([01][0-9a-fA-F]|7[fF])") {`)
 	w.line("return 400;")
 	w.line("}")
 	// NGINX cannot read a raw backslash as a slash (carve's default) and would send the
@@ -453,7 +455,7 @@ func NGINXConf(cfg *strangler.Config, opts Options) ([]byte, []Warning, error) {
 	if pp.OnChange == "redirect" {
 		wn.add("", FeaturePathPolicy, "paths.on_change: redirect is not reproduced: NGINX matches the normalized path and forwards the request target as received")
 	}
-	wn.add("", FeaturePathPolicy, "NGINX matches and forwards its decoded, normalized path ($uri) re-escaped, which equals carve's canonical path except that percent-encoded reserved characters are forwarded decoded (%%2B as +, %%40 as @); %%3B is rejected with ;; a raw \\ gets 400 from NGINX (carve: read as a slash), and dot segments above the root get 400 (carve: clamped at /)")
+	wn.add("", FeaturePathPolicy, "NGINX matches and forwards its decoded, normalized path ($uri) re-escaped, which equals carve's canonical path except that percent-encoded reserved characters are forwarded decoded (%%2B as +, %%40 as @); %%3B is rejected with ;, and so are percent-encoded control characters (carve forwards them encoded); a raw \\ gets 400 from NGINX (carve: read as a slash), and dot segments above the root get 400 (carve: clamped at /)")
 	if leakGuard {
 		wn.add("", FeatureLeakGuard, "the leak guard is reproduced for other-case spellings of carved paths; ;params and %%2F spellings are covered by the path policy only when it rejects them")
 	}
@@ -622,7 +624,8 @@ func NGINXConf(cfg *strangler.Config, opts Options) ([]byte, []Warning, error) {
 // guard).
 func ngxKey(m strangler.Match, headerIdx map[string]int, nHeaders int, useArgs, lenient bool) (string, error) {
 	var b strings.Builder
-	b.WriteString("(?m)^")
+	// \A and \z anchor the whole key; (?m) lets a user regex's ^ and $ anchor the path line.
+	b.WriteString(`(?m)\A`)
 	if len(m.Methods) > 0 {
 		b.WriteString("(?:" + strings.Join(m.Methods, "|") + ")")
 	} else {
@@ -683,6 +686,6 @@ func ngxKey(m strangler.Match, headerIdx map[string]int, nHeaders int, useArgs, 
 	if lenient {
 		path = "(?i:" + path + ")"
 	}
-	b.WriteString(path + "$")
+	b.WriteString(path + `\z`)
 	return b.String(), nil
 }
