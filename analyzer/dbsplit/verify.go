@@ -139,7 +139,12 @@ func Verify(ctx context.Context, res *analyzer.Result, opts VerifyOptions) (rep 
 			return nil, fmt.Errorf("verify: create database %s: %v", name, maskErr(err, opts.DSN))
 		}
 		cleanups = append(cleanups, func(c context.Context) error {
-			if _, err := admin.ExecContext(c, "DROP DATABASE IF EXISTS "+pgIdent(name)+" WITH (FORCE)"); err != nil {
+			if _, err := admin.ExecContext(c, "DROP DATABASE IF EXISTS "+pgIdent(name)+" WITH (FORCE)"); err == nil {
+				return nil
+			}
+			// Before PostgreSQL 13 there is no FORCE: end the sessions, then drop.
+			admin.ExecContext(c, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", name)
+			if _, err := admin.ExecContext(c, "DROP DATABASE IF EXISTS "+pgIdent(name)); err != nil {
 				return fmt.Errorf("drop database %s: %v", name, err)
 			}
 			return nil
