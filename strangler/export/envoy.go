@@ -283,7 +283,7 @@ func EnvoyBootstrap(cfg *strangler.Config, opts Options) (*EnvoyConfig, []Warnin
 
 	// What the bootstrap approximates or cannot say.
 	pp := cfg.Paths
-	wn.add("", FeaturePathPolicy, "Envoy normalizes with normalize_path and merge_slashes and rejects escaped slashes, but does not reject ;params or %%00 and does not decode percent-encoded unreserved characters like carve%s", map[bool]string{true: " (paths.on_change: redirect is not reproduced)", false: ""}[pp.OnChange == "redirect"])
+	wn.add("", FeaturePathPolicy, "Envoy normalizes with normalize_path (RFC 3986) and merge_slashes and handles escaped slashes per paths.escaped_slash, but ;params and %%00 are not rejected and its percent-encoding details may differ from carve's canonical path; not verified against a running Envoy%s", map[bool]string{true: " (paths.on_change: redirect is not reproduced)", false: ""}[pp.OnChange == "redirect"])
 	if pp.Params == "strip" {
 		wn.add("", FeaturePathPolicy, "paths.params: strip is not reproduced")
 	}
