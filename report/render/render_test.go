@@ -313,6 +313,21 @@ func TestFlowsAndCounts(t *testing.T) {
 	if cart.Count != 2 || cart.Label() != "2 calls" {
 		t.Errorf("orders → cart call flow = %+v (%q), want 2 calls", cart, cart.Label())
 	}
+	// A canvas has one line per peer service, calls and data merged.
+	for _, sv := range v.Services {
+		seen := map[string]bool{}
+		for _, f := range sv.InFlows {
+			if seen[f.From] {
+				t.Errorf("%s lists flows from %s twice", sv.Name, f.From)
+			}
+			seen[f.From] = true
+		}
+	}
+	for _, f := range v.Service("catalog").InFlows {
+		if f.From == "cart" && f.Label() != "1 foreign-read, 1 call" {
+			t.Errorf("cart → catalog in catalog's canvas = %q, want \"1 foreign-read, 1 call\"", f.Label())
+		}
+	}
 	// Kinds are listed hardest first.
 	var kinds []decompose.FindingKind
 	for _, k := range v.KindCounts {

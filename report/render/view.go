@@ -517,12 +517,31 @@ func (v *View) buildFindings(p *decompose.Proposal, index map[string]*Service) {
 		}
 		return !a.Data && b.Data
 	})
+	// A canvas lists one line per peer service, calls and data together.
+	merge := func(list []Flow, fl Flow) []Flow {
+		if n := len(list); n > 0 && list[n-1].From == fl.From && list[n-1].To == fl.To {
+			m := list[n-1]
+			m.Data = m.Data || fl.Data
+			m.Count += fl.Count
+			m.Kinds = append(append([]KindCount(nil), m.Kinds...), fl.Kinds...)
+			sortKindCounts(m.Kinds)
+			list[n-1] = m
+			return list
+		}
+		return append(list, fl)
+	}
 	for _, fl := range v.Flows {
 		if sv := index[fl.From]; sv != nil {
-			sv.OutFlows = append(sv.OutFlows, fl)
+			sv.OutFlows = merge(sv.OutFlows, fl)
 		}
-		if sv := index[fl.To]; sv != nil {
-			sv.InFlows = append(sv.InFlows, fl)
+	}
+	inFlows := map[string][]Flow{}
+	for _, fl := range v.Flows {
+		inFlows[fl.To] = merge(inFlows[fl.To], fl)
+	}
+	for name, flows := range inFlows {
+		if sv := index[name]; sv != nil {
+			sv.InFlows = flows
 		}
 	}
 }
