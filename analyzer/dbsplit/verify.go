@@ -586,7 +586,7 @@ func (v *verifier) newBreak(svc string, s facts.SQL, code, msg string) Break {
 	return b
 }
 
-var quotedOrBare = regexp.MustCompile("(?:table|relation|Table|function|PROCEDURE|FUNCTION)\\s+[\"'`]?([A-Za-z0-9_.]+)[\"'`]?")
+var quotedOrBare = regexp.MustCompile("(?:table|relation|Table|view|function|PROCEDURE|FUNCTION)\\s+[\"'`]?([A-Za-z0-9_.]+)[\"'`]?")
 
 func (v *verifier) hasView(reader, table string) bool {
 	for _, tv := range v.plan.Views {

@@ -72,6 +72,16 @@ func TestVerifyFindsCrossServiceStatements(t *testing.T) {
 					t.Logf("break %s %s: %s", b.Pos, b.Service, b.Error)
 				}
 			}
+			// Every cross-service join the analysis reports is among them (or accepted).
+			seen := map[string]bool{}
+			for _, b := range append(append([]Break{}, rep.Breaks...), rep.Accepted...) {
+				seen[b.Pos.String()] = true
+			}
+			for _, f := range res.Proposal.Findings {
+				if f.Kind == decompose.CrossJoin && f.FromUnit != "" && !seen[f.Pos.String()] {
+					t.Errorf("cross-join %s (%s) not found by verify", f.Pos, f.Detail)
+				}
+			}
 			for _, a := range rep.Accepted {
 				if !a.Bridged {
 					t.Errorf("accepted break %s (%s) has no transition view in the plan", a.Pos, a.Error)
