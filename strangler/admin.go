@@ -68,6 +68,10 @@ func (p *Proxy) AdminHandler() http.Handler {
 		writeJSON(w, http.StatusOK, p.routeStatus(t, r.PathValue("name")))
 	}))
 	mux.HandleFunc("GET /routes/{name}/diff", p.auth(func(w http.ResponseWriter, r *http.Request) {
+		if p.table.Load().byName[r.PathValue("name")] == nil {
+			writeJSON(w, http.StatusNotFound, map[string]string{"error": "unknown route"})
+			return
+		}
 		writeJSON(w, http.StatusOK, p.diffs.report(r.PathValue("name")))
 	}))
 	mux.HandleFunc("GET /config", p.auth(func(w http.ResponseWriter, r *http.Request) {

@@ -369,6 +369,10 @@ func TestAdminAuth(t *testing.T) {
 		{"POST", "/routes/sale/stage", "", 401},
 		{"POST", "/routes/nope/stage", "s3cret", 404},
 		{"GET", "/config", "s3cret", 200},
+		{"GET", "/routes/sale/diff", "s3cret", 200},
+		{"GET", "/routes/nope/diff", "s3cret", 404},
+		{"GET", "/routes/sale", "s3cret", 200},
+		{"POST", "/reload", "s3cret", 400},
 	} {
 		if got := do(tc.method, tc.path, tc.token); got != tc.want {
 			t.Errorf("%s %s (token %q) = %d, want %d", tc.method, tc.path, tc.token, got, tc.want)
