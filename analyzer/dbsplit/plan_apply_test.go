@@ -1,7 +1,11 @@
 package dbsplit
 
 import (
+	"regexp"
+	"sort"
+
 	"context"
+	"github.com/google/go-cmp/cmp"
 	"github.com/jmoiron/sqlx"
 	"strings"
 	"testing"
@@ -50,6 +54,29 @@ func TestPlanAppliesToFixtures(t *testing.T) {
 						if !tableIn(t, db, tc.dialect, sp.Schema, mv.Table) {
 							t.Errorf("table %s of %s not found in %s after Apply", mv.Table, sp.Name, sp.Schema)
 						}
+					}
+				}
+				// Each role reaches exactly its own tables and outbox (+ its views with SELECT).
+				for _, sp := range p.Services {
+					want := map[string]bool{}
+					for _, mv := range sp.Tables {
+						want[plain(mv.To)] = true
+					}
+					for _, ob := range p.Outboxes {
+						if ob.Service == sp.Name {
+							want[plain(ob.Table)] = true
+						}
+					}
+					if !skip {
+						for _, v := range p.Views {
+							if v.Reader == sp.Name {
+								want[plain(v.View)] = true
+							}
+						}
+					}
+					got := reachable(t, db, tc.dialect, sp.Role)
+					if diff := cmp.Diff(sortedKeys(want), got); diff != "" {
+						t.Errorf("role %s reaches (-want +got):\n%s", sp.Role, diff)
 					}
 				}
 				if !skip && len(p.Views) == 0 {
@@ -114,4 +141,40 @@ func tableIn(t *testing.T, db *sqlx.DB, d facts.Dialect, sch, table string) bool
 		t.Fatal(err)
 	}
 	return n == 1
+}
+
+// reachable lists the tables and views role has any privilege on ("schema.name"), from the
+// server's own privilege checks (PostgreSQL) or its grants (MySQL).
+func reachable(t *testing.T, db *sqlx.DB, d facts.Dialect, role string) []string {
+	t.Helper()
+	ctx := context.Background()
+	var out []string
+	if d == "postgres" {
+		err := db.SelectContext(ctx, &out, `
+SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'v', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\_%'
+  AND has_table_privilege($1, c.oid, 'SELECT, INSERT, UPDATE, DELETE')
+ORDER BY 1`, role)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	rows, err := db.QueryxContext(ctx, "SHOW GRANTS FOR "+myIdent(role))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	on := regexp.MustCompile("ON `([^`]+)`\\.`([^`]+)`")
+	for rows.Next() {
+		var g string
+		if err := rows.Scan(&g); err != nil {
+			t.Fatal(err)
+		}
+		if m := on.FindStringSubmatch(g); m != nil {
+			out = append(out, m[1]+"."+m[2])
+		}
+	}
+	sort.Strings(out)
+	return out
 }
