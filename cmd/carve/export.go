@@ -21,6 +21,7 @@ type exportOptions struct {
 	namespace    string
 	gateway      string
 	listen       string
+	json         bool
 }
 
 func newExportCmd() *cobra.Command {
@@ -51,6 +52,7 @@ Exit codes: 0 done, 2 usage or config error.`,
 	f.StringVar(&o.namespace, "namespace", "default", "gateway-api: namespace of the HTTPRoutes and backend Services")
 	f.StringVar(&o.gateway, "gateway", "carve", "gateway-api: name of the Gateway the routes attach to")
 	f.StringVar(&o.listen, "listen", "", "nginx, envoy: listen address host:port (default: the config's listen)")
+	f.BoolVar(&o.json, "json", false, "envoy: write JSON instead of YAML")
 	return cmd
 }
 
@@ -72,7 +74,17 @@ func runExport(cmd *cobra.Command, o exportOptions) error {
 	if err != nil {
 		return withCode(exitUsage, fmt.Errorf("export: %w", err))
 	}
-	out, warnings, err := export.Export(cfg, format, export.Options{Namespace: o.namespace, Gateway: o.gateway, Listen: o.listen})
+	eopts := export.Options{Namespace: o.namespace, Gateway: o.gateway, Listen: o.listen}
+	if o.json && format != export.Envoy {
+		return withCode(exitUsage, fmt.Errorf("export: --json is only for --format envoy"))
+	}
+	var out []byte
+	var warnings []export.Warning
+	if o.json {
+		out, warnings, err = export.EnvoyJSON(cfg, eopts)
+	} else {
+		out, warnings, err = export.Export(cfg, format, eopts)
+	}
 	if err != nil {
 		return withCode(exitUsage, err)
 	}

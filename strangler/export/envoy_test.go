@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
@@ -33,6 +34,17 @@ func TestEnvoyRoundTrip(t *testing.T) {
 			}
 			if !proto.Equal(ec.Bootstrap, back) {
 				t.Errorf("round trip changed the bootstrap")
+			}
+			js, _, err := EnvoyJSON(cfg, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			js2, _, _ := EnvoyJSON(cfg, Options{})
+			if !bytes.Equal(js, js2) {
+				t.Errorf("EnvoyJSON is not deterministic")
+			}
+			if jb, err := ParseEnvoyJSON(js); err != nil || !proto.Equal(ec.Bootstrap, jb) {
+				t.Errorf("JSON round trip: %v", err)
 			}
 			var hcm hcmv3.HttpConnectionManager
 			if err := back.StaticResources.Listeners[0].FilterChains[0].Filters[0].GetTypedConfig().UnmarshalTo(&hcm); err != nil {
