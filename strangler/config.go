@@ -617,7 +617,7 @@ func (c *Config) Validate() error {
 			add("admin.listen", "bad address %q: want host:port", c.Admin.Listen)
 		}
 	}
-	if orDefault(c.Admin.Listen, "127.0.0.1:9090") == listen {
+	if orDefault(c.Admin.Listen, "127.0.0.1:9090") == listen && !strings.HasSuffix(listen, ":0") {
 		add("admin.listen", "must differ from listen %q", listen)
 	}
 	if c.Admin.TokenEnv != "" && !envNameRE.MatchString(c.Admin.TokenEnv) {

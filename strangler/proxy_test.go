@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -520,5 +521,20 @@ paths: {on_change: redirect}
 	_, by, e := get(t, p.url+"/api/sale/1", "Host", "shop.example")
 	if by != "timesale" || e.Host != strings.TrimPrefix(svc.URL, "http://") {
 		t.Errorf("host: upstream sent Host %q to %q, want the instance's host:port", e.Host, by)
+	}
+}
+
+// TestGoVersionFloor pins the toolchain: net/http fixes the proxy relies on (bare LF in chunk
+// sizes, CVE-2025-22871) are in Go 1.23.8 / 1.24.2 and later.
+func TestGoVersionFloor(t *testing.T) {
+	v := strings.TrimPrefix(runtime.Version(), "go")
+	var major, minor, patch int
+	fmt.Sscanf(v, "%d.%d.%d", &major, &minor, &patch)
+	if major == 0 {
+		t.Skipf("unparsable Go version %q (devel toolchain?)", runtime.Version())
+	}
+	ok := major > 1 || minor > 24 || (minor == 24 && patch >= 2) || (minor == 23 && patch >= 8)
+	if !ok {
+		t.Errorf("built with %s; carve proxy needs Go ≥ 1.24.2 (CVE-2025-22871)", runtime.Version())
 	}
 }

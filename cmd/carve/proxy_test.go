@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestProxyCheck(t *testing.T) {
@@ -29,5 +30,25 @@ func TestProxyCheck(t *testing.T) {
 	}
 	if !strings.Contains(errb.String(), "bad.yaml:5:") || !strings.Contains(errb.String(), "routes[0].weight: out of range: 101") {
 		t.Errorf("stderr = %q, want file:line:col and the field", errb.String())
+	}
+}
+
+func TestProxyServesAndDrains(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "strangler.yaml")
+	os.WriteFile(cfg, []byte("version: 1\nlisten: 127.0.0.1:0\nadmin: {listen: 127.0.0.1:0}\nmonolith: {url: http://127.0.0.1:1}\n"), 0o644)
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errb bytes.Buffer
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"proxy", "-c", cfg, "--quiet"}, &out, &errb) }()
+	time.Sleep(300 * time.Millisecond)
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Errorf("proxy exited %d after cancel, want 0; stderr %s", code, errb.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("proxy did not stop after cancel")
 	}
 }
