@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"sort"
 	"testing"
+	"time"
 )
 
 var benchBody = []byte("0123456789012345678901234567890123456789012345678901234567890123") // 64 bytes
@@ -67,18 +69,25 @@ access_log: false
 	p := startProxy(b, y, nil)
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: true}}
 	for _, tc := range []struct{ name, url string }{
+		{"direct", svc.URL + "/api/sale/1"},
 		{"service", p.url + "/api/sale/1"},
 		{"monolith", p.url + "/other"},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			direct := allocsPer(b, client, svc.URL+"/api/sale/1", 2000)
 			proxied := allocsPer(b, client, tc.url, 2000)
+			lat := make([]time.Duration, 0, b.N)
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
+				start := time.Now()
 				doGet(b, client, tc.url)
+				lat = append(lat, time.Since(start))
 			}
 			b.StopTimer()
+			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
 			b.ReportMetric(proxied-direct, "proxy-allocs/op")
 		})
 	}
