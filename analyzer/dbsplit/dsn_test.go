@@ -93,3 +93,34 @@ func TestWithDatabase(t *testing.T) {
 }
 
 func factsDialect(s string) facts.Dialect { return facts.Dialect(s) }
+
+// FuzzMaskDSN: whatever the password (from the characters DSNs carry unescaped), each DSN
+// form masks to the same text with "xxxxx" in its place.
+func FuzzMaskDSN(f *testing.F) {
+	for _, s := range []string{"s3cret", "p-a_s.s~w!o*rd", "x", "postgres", "tcp", "password=1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, pw string) {
+		if pw == "" {
+			return
+		}
+		for _, r := range pw {
+			if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.~!*", r)) {
+				return
+			}
+		}
+		for _, tmpl := range []string{
+			"postgres://bob:%s@db.example:5432/shop?sslmode=disable",
+			"host=db.example user=bob password=%s dbname=shop",
+			"bob:%s@tcp(db.example:3306)/ledger?parseTime=true",
+			"mysql://bob:%s@db.example:3306/ledger",
+			"postgres://db.example/shop?user=bob&password=%s",
+		} {
+			dsn := strings.ReplaceAll(tmpl, "%s", pw)
+			want := strings.ReplaceAll(tmpl, "%s", "xxxxx")
+			if got := MaskDSN(dsn); got != want {
+				t.Errorf("MaskDSN(%q) = %q, want %q", dsn, got, want)
+			}
+		}
+	})
+}
