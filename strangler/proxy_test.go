@@ -406,7 +406,7 @@ monolith: {url: %s}
 services:
   timesale:
     url: %s
-    breaker: {failures: 3, open: 300ms, successes: 2}
+    breaker: {failures: 3, open: 1s, successes: 2}
 routes:
   - {name: sale, match: {path_prefix: /api/sale}, service: timesale, stage: full}
 `, mono.URL, svc.URL)
@@ -431,7 +431,7 @@ routes:
 		t.Errorf("service got traffic while the breaker was open")
 	}
 	svc.status.Store(0)
-	time.Sleep(350 * time.Millisecond)
+	time.Sleep(1100 * time.Millisecond)
 	if br.State() != BreakerHalfOpen {
 		t.Fatalf("breaker = %s after the open period, want half-open", br.State())
 	}
@@ -448,14 +448,14 @@ routes:
 	for i := 0; i < 3; i++ {
 		get(t, p.url+"/api/sale/1")
 	}
-	time.Sleep(350 * time.Millisecond)
+	time.Sleep(1100 * time.Millisecond)
 	get(t, p.url+"/api/sale/1")
 	if br.State() != BreakerOpen {
 		t.Errorf("breaker = %s after a failed probe, want open", br.State())
 	}
 	// Service unreachable: idempotent requests fall back to the monolith at once.
 	svc.Close()
-	time.Sleep(350 * time.Millisecond)
+	time.Sleep(1100 * time.Millisecond)
 	if code, by, _ := get(t, p.url+"/api/sale/1"); code != 200 || by != "monolith" {
 		t.Errorf("service down = %d from %q, want fallback to the monolith", code, by)
 	}

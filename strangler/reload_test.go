@@ -137,7 +137,7 @@ func TestReloadFile(t *testing.T) {
 // TestDrain: cancelling Serve's context lets in-flight requests finish.
 func TestDrain(t *testing.T) {
 	mono, svc := twoBackends(t)
-	mono.delay.Store(int64(300 * time.Millisecond))
+	mono.delay.Store(int64(time.Second))
 	cfg, err := Parse("t.yaml", []byte(cfgYAML(mono.URL, svc.URL, "  - {name: sale, match: {path_prefix: /api/sale}, service: timesale, stage: full}\n")))
 	if err != nil {
 		t.Fatal(err)
@@ -179,7 +179,9 @@ func TestDrain(t *testing.T) {
 			results <- resp.Status
 		}()
 	}
-	time.Sleep(100 * time.Millisecond) // requests are in flight at the monolith
+	for deadline := time.Now().Add(5 * time.Second); mono.hits.Load() < 4 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond) // wait until the requests are in flight at the monolith
+	}
 	cancel()
 	time.Sleep(20 * time.Millisecond)
 	if got := readyz(); got != http.StatusServiceUnavailable {

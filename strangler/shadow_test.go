@@ -150,7 +150,7 @@ func TestShadowNeverAffectsPrimary(t *testing.T) {
 					t.Fatalf("primary = %d by %q, want 200 by the monolith", code, by)
 				}
 			}
-			if worst > 500*time.Millisecond {
+			if worst > time.Second {
 				t.Errorf("slowest primary took %v with a %s shadow, want well under the shadow's delay", worst, tc.name)
 			}
 		})
@@ -213,7 +213,10 @@ func TestShadowPercent(t *testing.T) {
 	for i := 0; i < 400; i++ {
 		get(t, p.url+"/api/sale/1")
 	}
-	time.Sleep(200 * time.Millisecond)
+	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline) && sh.Load() < 60; {
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond)
 	if n := sh.Load(); n < 60 || n > 140 {
 		t.Errorf("25%% shadow sent %d of 400, want about 100", n)
 	}

@@ -119,7 +119,21 @@ routes:
   - {name: sale, match: {path_prefix: /api/sale}, service: timesale, stage: full}
 `, mono.URL, sick.URL, healthy.URL)
 	p := startProxy(t, y, nil)
-	time.Sleep(200 * time.Millisecond)
+	pl := p.table.Load().services["timesale"]
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		sickDown := false
+		for _, in := range *pl.instances.Load() {
+			if strings.HasSuffix(sick.URL, in.addr) && in.unhealthy.Load() {
+				sickDown = true
+			}
+		}
+		if sickDown {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("active health check never marked the sick instance unhealthy")
+		}
+	}
 	for i := 0; i < 20; i++ {
 		if _, by, _ := get(t, p.url+"/api/sale/1"); by != "healthy" {
 			t.Fatalf("request %d answered by %q, want only the healthy instance", i, by)
