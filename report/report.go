@@ -320,11 +320,13 @@ func ReadResult(path string) (*analyzer.Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read analysis: %w", err)
 	}
-	return decodeResult(path, b)
+	return ParseResult(path, b)
 }
 
-// decodeResult decodes an analysis document read from path.
-func decodeResult(path string, b []byte) (*analyzer.Result, error) {
+// ParseResult decodes an analysis document; name (a path, or "stdin") prefixes the errors,
+// which give line:col for malformed JSON. Documents of another schema version are refused.
+func ParseResult(name string, b []byte) (*analyzer.Result, error) {
+	path := name
 	var res analyzer.Result
 	dec := json.NewDecoder(bytes.NewReader(b))
 	if err := dec.Decode(&res); err != nil {

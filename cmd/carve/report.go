@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/carve-go/carve/analyzer"
 	"github.com/carve-go/carve/report"
 )
 
@@ -69,22 +70,13 @@ func runReport(cmd *cobra.Command, o *reportOptions) error {
 	if o.graphTimeout <= 0 {
 		return withCode(exitUsage, fmt.Errorf("report: --graph-timeout %s: want a positive duration", o.graphTimeout))
 	}
-	source := o.source
-	in := o.in
-	if in == "-" {
-		tmp, err := stdinToFile(cmd.InOrStdin())
-		if err != nil {
-			return withCode(exitUsage, fmt.Errorf("report: read stdin: %w", err))
-		}
-		defer os.Remove(tmp)
-		in = tmp
-		if source == "" {
-			source = "."
-		}
-	}
-	doc, err := report.ReadResult(in)
+	doc, err := readAnalysis(cmd.InOrStdin(), o.in)
 	if err != nil {
 		return withCode(exitUsage, fmt.Errorf("report: %w (create it with carve analyze --format json --out FILE)", err))
+	}
+	source := o.source
+	if source == "" && o.in == "-" {
+		source = "."
 	}
 	if source == "" {
 		source = filepath.Dir(o.in)
@@ -123,19 +115,16 @@ func firstFile(formats []report.Format) string {
 	return ""
 }
 
-// stdinToFile copies the analysis from stdin into a temporary file, so ReadResult reports
-// positions in the same way for both inputs.
-func stdinToFile(r io.Reader) (string, error) {
-	f, err := os.CreateTemp("", "carve-analysis-*.json")
+// readAnalysis reads the analysis document from the file in, or from stdin when in is "-".
+func readAnalysis(stdin io.Reader, in string) (*analyzer.Result, error) {
+	if in != "-" {
+		return report.ReadResult(in)
+	}
+	b, err := io.ReadAll(stdin)
 	if err != nil {
-		return "", err
+		return nil, fmt.Errorf("read analysis: stdin: %w", err)
 	}
-	if _, err := io.Copy(f, r); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return "", err
-	}
-	return f.Name(), f.Close()
+	return report.ParseResult("stdin", b)
 }
 
 // reportProgress prints the report's stages on w when w is a terminal (never in CI logs or

@@ -130,3 +130,33 @@ func TestReportCommandErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestReportCommandStdin(t *testing.T) {
+	dir := tinyDir(t)
+	stdin := func(body string) {
+		t.Helper()
+		p := filepath.Join(t.TempDir(), "stdin")
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		old := os.Stdin
+		os.Stdin = f
+		t.Cleanup(func() { os.Stdin = old; f.Close() })
+	}
+	stdin(tinyAnalysis)
+	out := filepath.Join(dir, "from-stdin")
+	if code, _, stderr := runReportCmd(t, "report", "--in", "-", "--out", out, "--formats", "md"); code != exitOK {
+		t.Fatalf("carve report --in - = exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "report.md")); err != nil {
+		t.Errorf("report.md not written from stdin: %v", err)
+	}
+	stdin("{\n oops")
+	if code, _, stderr := runReportCmd(t, "report", "--in", "-", "--out", out); code != exitUsage || !strings.Contains(stderr, "read analysis: stdin: 2:") {
+		t.Errorf("carve report --in - with bad JSON = exit %d, %q; want exit 2 naming stdin and the line", code, stderr)
+	}
+}
