@@ -159,6 +159,8 @@ type builder struct {
 	// readers[table] = services (not the owner) reading it; writers likewise.
 	readers, writers map[string]map[string]bool
 	fks              []facts.ForeignKey // between services
+	views            map[[2]string]string       // (reader, table) -> qualified view name
+	viewBases        map[string]map[string]bool // reader -> base names taken in its schema
 }
 
 var identRe = regexp.MustCompile(`[^a-z0-9_]+`)
@@ -613,6 +615,40 @@ func (b *builder) steps() {
 	}
 }
 
+// viewName returns the qualified name of reader's transition view over table: the table's
+// base name, or owner_base when that name is taken in the reader's schema (its own tables, its
+// outbox, another view). The same pair always gets the same name.
+func (b *builder) viewName(reader, table string) string {
+	key := [2]string{reader, table}
+	if v, ok := b.views[key]; ok {
+		return v
+	}
+	if b.views == nil {
+		b.views, b.viewBases = map[[2]string]string{}, map[string]map[string]bool{}
+	}
+	taken := b.viewBases[reader]
+	if taken == nil {
+		taken = map[string]bool{"outbox": true, "carve_outbox": true}
+		for _, mv := range b.svc[reader].Tables {
+			_, base := b.splitName(mv.Table)
+			taken[base] = true
+		}
+		b.viewBases[reader] = taken
+	}
+	_, base := b.splitName(table)
+	name := base
+	for i := 2; taken[name]; i++ {
+		name = ident(b.owner[table]) + "_" + base
+		if i > 2 {
+			name = fmt.Sprintf("%s_%s_%d", ident(b.owner[table]), base, i)
+		}
+	}
+	taken[name] = true
+	v := b.q(b.svc[reader].Schema, name)
+	b.views[key] = v
+	return v
+}
+
 // schemaOf returns the target schema (database) of a service, or its name.
 func (b *builder) schemaOf(service string) string {
 	if sp := b.svc[service]; sp != nil {
@@ -667,23 +703,7 @@ func (b *builder) viewsSQL(sp ServicePlan) string {
 	pg := b.opts.Dialect == "postgres"
 	k := sp.Order
 	var body strings.Builder
-	ownBase := map[string]bool{}
-	for _, mv := range sp.Tables {
-		_, base := b.splitName(mv.Table)
-		ownBase[base] = true
-	}
-	viewName := func(reader *ServicePlan, table string) string {
-		_, base := b.splitName(table)
-		own := map[string]bool{}
-		for _, mv := range reader.Tables {
-			_, ob := b.splitName(mv.Table)
-			own[ob] = true
-		}
-		if own[base] || base == "outbox" {
-			base = ident(b.owner[table]) + "_" + base
-		}
-		return b.q(reader.Schema, base)
-	}
+	viewName := b.viewName
 	create := func(view, src string) string {
 		if pg {
 			return fmt.Sprintf("CREATE OR REPLACE VIEW %s AS SELECT * FROM %s;\n", view, src)
@@ -692,7 +712,7 @@ func (b *builder) viewsSQL(sp ServicePlan) string {
 	}
 	for _, t := range sp.Reads {
 		o := b.owner[t]
-		v := viewName(b.svc[sp.Name], t)
+		v := viewName(sp.Name, t)
 		fmt.Fprintf(&body, "-- debt: %s reads table %s of service %s; switch to the API of %s (or a read model fed by its outbox), then DROP VIEW %s.\n", sp.Name, t, o, o, v)
 		body.WriteString(create(v, b.location(t, k)))
 		fmt.Fprintf(&body, "GRANT SELECT ON %s TO %s;\n", v, b.id(sp.Role))
@@ -707,7 +727,7 @@ func (b *builder) viewsSQL(sp ServicePlan) string {
 				if b.owner[t] != sp.Name {
 					continue
 				}
-				v := viewName(b.svc[other.Name], t)
+				v := viewName(other.Name, t)
 				fmt.Fprintf(&body, "-- re-point %s's transition view at %s's new location\n", other.Name, t)
 				body.WriteString(create(v, b.location(t, k)))
 			}

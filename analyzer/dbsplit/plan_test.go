@@ -209,3 +209,30 @@ func TestPlanWrite(t *testing.T) {
 		t.Errorf("files mismatch (-want +got):\n%s", diff)
 	}
 }
+
+// TestBuildViewNamesUnique: a reader of two tables with the same base name, and of a table
+// named like one of its own, gets distinct view names.
+func TestBuildViewNamesUnique(t *testing.T) {
+	res := &analyzer.Result{}
+	res.Dialect = "postgres"
+	res.Tables = []facts.Table{{Name: "items"}, {Name: "x.items"}, {Name: "notes"}, {Name: "c.notes"}}
+	res.Proposal = &decompose.Proposal{
+		Services: []decompose.Service{
+			{Name: "a", Tables: []string{"x.items"}},
+			{Name: "b", Tables: []string{"items", "notes"}},
+			{Name: "c", Tables: []string{"c.notes"}, Reads: []string{"items", "x.items", "notes"}},
+		},
+	}
+	p, err := Build(res, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, v := range p.Views {
+		got = append(got, v.Table+"="+v.View)
+	}
+	want := []string{"items=c.items", "notes=c.b_notes", "x.items=c.a_items"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("views mismatch (-want +got):\n%s", diff)
+	}
+}
