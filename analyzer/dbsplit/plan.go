@@ -158,7 +158,7 @@ type builder struct {
 	table map[string]facts.Table
 	// readers[table] = services (not the owner) reading it; writers likewise.
 	readers, writers map[string]map[string]bool
-	fks              []facts.ForeignKey // between services
+	fks              []facts.ForeignKey         // between services
 	views            map[[2]string]string       // (reader, table) -> qualified view name
 	viewBases        map[string]map[string]bool // reader -> base names taken in its schema
 }
