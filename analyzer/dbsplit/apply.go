@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -40,7 +41,8 @@ func ApplyScript(ctx context.Context, db *sqlx.DB, d facts.Dialect, name, src st
 // MigrationFiles returns the schema files an analysis learnt the tables, foreign keys and
 // routines from (Tables with Source "migration", ForeignKeys, Routines), as paths under root
 // (the analysed module's root), sorted by base name then path so numbered migrations apply
-// in order.
+// in order. Other .sql files in the same directories are included; golang-migrate's
+// *.down.sql files are not.
 func MigrationFiles(res *analyzer.Result, root string) ([]string, error) {
 	seen := map[string]bool{}
 	var files []string
@@ -74,6 +76,9 @@ func MigrationFiles(res *analyzer.Result, root string) ([]string, error) {
 			return nil, err
 		}
 		for _, m := range more {
+			if strings.HasSuffix(m, ".down.sql") { // golang-migrate: the reverse migration
+				continue
+			}
 			rel, err := filepath.Rel(root, m)
 			if err == nil && !seen[filepath.ToSlash(rel)] {
 				seen[filepath.ToSlash(rel)] = true
@@ -98,14 +103,28 @@ func MigrationFiles(res *analyzer.Result, root string) ([]string, error) {
 	return out, nil
 }
 
-// ApplyFiles runs each SQL file on db in the order given (ApplyScript).
+// downMarker starts the "down" half of a migration file (goose, sql-migrate, dbmate).
+var downMarker = regexp.MustCompile(`(?im)^[ \t]*--[ \t]*(?:\+goose[ \t]+down|\+migrate[ \t]+down|migrate:down)\b`)
+
+// UpPart returns the part of a migration file that migrates up: everything before a goose
+// ("-- +goose Down"), sql-migrate ("-- +migrate Down") or dbmate ("-- migrate:down") marker,
+// or the whole file.
+func UpPart(src string) string {
+	if loc := downMarker.FindStringIndex(src); loc != nil {
+		return src[:loc[0]]
+	}
+	return src
+}
+
+// ApplyFiles runs the up part (UpPart) of each SQL file on db in the order given
+// (ApplyScript).
 func ApplyFiles(ctx context.Context, db *sqlx.DB, d facts.Dialect, files []string) error {
 	for _, f := range files {
 		src, err := os.ReadFile(f)
 		if err != nil {
 			return err
 		}
-		if err := ApplyScript(ctx, db, d, f, string(src)); err != nil {
+		if err := ApplyScript(ctx, db, d, f, UpPart(string(src))); err != nil {
 			return err
 		}
 	}
