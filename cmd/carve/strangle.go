@@ -117,7 +117,34 @@ func runStrangle(cmd *cobra.Command, service string, o strangleOptions) error {
 		verb = "created"
 	}
 	fmt.Fprintf(stdout, "%s %s: service %s, %d routes added, %d updated, %d unchanged\n", verb, o.config, service, len(edit.Added), len(edit.Updated), len(edit.Unchanged))
+	state := map[string]string{}
+	for _, n := range edit.Added {
+		state[n] = "added"
+	}
+	for _, n := range edit.Updated {
+		state[n] = "updated"
+	}
+	for _, pr := range plan.Routes {
+		if st := state[pr.Route.Name]; st != "" {
+			fmt.Fprintf(stdout, "  %-8s %s %s (%d analysed routes)\n", st, pr.Route.Name, describeMatch(pr.Route.Match), len(pr.Keys))
+		}
+	}
 	return nil
+}
+
+// describeMatch renders a match on one line, e.g. "path_prefix /api/sale [GET POST]".
+func describeMatch(m strangler.Match) string {
+	s := "path_prefix " + m.PathPrefix
+	switch {
+	case m.PathExact != "":
+		s = "path_exact " + m.PathExact
+	case m.PathRegex != "":
+		s = "path_regex " + m.PathRegex
+	}
+	if len(m.Methods) > 0 {
+		s += " " + fmt.Sprint(m.Methods)
+	}
+	return s
 }
 
 // loadAnalysis reads an analysis JSON file, or analyses the module directory path (under its
