@@ -21,12 +21,13 @@ var (
 )
 
 var page = template.Must(template.New("report").Funcs(template.FuncMap{
-	"css":    func(s string) template.CSS { return template.CSS(cssColor(s)) },
-	"base":   path.Base,
-	"anchor": Anchor,
-	"join":   strings.Join,
-	"num":    FormatNumber,
-	"total":  func(g FindingGroup) int { return len(g.Items) + g.More },
+	"css":     func(s string) template.CSS { return template.CSS(cssColor(s)) },
+	"base":    path.Base,
+	"anchor":  Anchor,
+	"join":    strings.Join,
+	"num":     FormatNumber,
+	"percent": func(f float64) string { return FormatNumber(float64(int(1000*f+0.5))/10) + " %" },
+	"total":   func(g FindingGroup) int { return len(g.Items) + g.More },
 }).Parse(pageTemplate))
 
 var colorRE = regexp.MustCompile(`^#[0-9a-fA-F]{3,8}$`)

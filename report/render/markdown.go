@@ -135,6 +135,33 @@ func Markdown(w io.Writer, v *View) error {
 		p("\n")
 	}
 
+	if h := v.Result.History; h != nil {
+		p("### Change history and teams\n\n%d commits: ICF %s, ECF %s, REI %s (lower is better).\n\n", h.Commits, FormatNumber(h.ICF), FormatNumber(h.ECF), FormatNumber(h.REI))
+		if len(h.Teams) > 0 {
+			p("| team | services |\n|---|---|\n")
+			for _, t := range h.Teams {
+				p("| %s | %s |\n", code(t.Team), mdEscape(strings.Join(t.Services, ", ")))
+			}
+			p("\n")
+		}
+		for _, c := range h.Conflicts {
+			p("- conflict: %s\n", mdEscape(c))
+		}
+		for _, w := range h.Warnings {
+			p("- note: %s\n", mdEscape(w))
+		}
+		if len(h.Conflicts)+len(h.Warnings) > 0 {
+			p("\n")
+		}
+	}
+	if t := v.Result.Traffic; t != nil {
+		p("### Traffic (measured from access logs)\n\n%d of %d requests matched a route.\n\n| service | requests | share |\n|---|---:|---:|\n", t.Matched, t.Requests)
+		for _, s := range t.Services {
+			p("| %s | %d | %s %% |\n", mdEscape(s.Service), s.Requests, FormatNumber(float64(int(1000*s.Share+0.5))/10))
+		}
+		p("\n")
+	}
+
 	if len(v.Unresolved.Items) > 0 || len(v.Skipped.Items) > 0 {
 		p("### Not understood\n\n")
 		for _, st := range v.Unresolved.Items {
