@@ -31,7 +31,7 @@ func TestHistoryAndTrafficSections(t *testing.T) {
 	}
 
 	res.History = &history.Evaluation{Commits: 42, Huge: 1, ICF: 0.5, ECF: 0.05, REI: 0.1,
-		Services: []history.ServiceHistory{{Name: "orders", Files: 3, Changes: 12, Authors: 2, ICF: 0.5, Teams: []history.TeamShare{{Team: "@shop/checkout", Files: 2}, {Team: "@shop/flash", Files: 1}}}},
+		Services:  []history.ServiceHistory{{Name: "orders", Files: 3, Changes: 12, Authors: 2, ICF: 0.5, Teams: []history.TeamShare{{Team: "@shop/checkout", Files: 2}, {Team: "@shop/flash", Files: 1}}}},
 		Teams:     []history.TeamServices{{Team: "@shop/checkout", Services: []string{"cart", "orders"}}},
 		Conflicts: []string{"service orders is split across teams: @shop/checkout (2 files), @shop/flash (1 files)"},
 		Hotspots:  []history.Hotspot{{File: "internal/store/orders.go", Service: "orders", Changes: 9, Coupling: 3, Score: 36}},
