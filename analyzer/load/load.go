@@ -130,8 +130,12 @@ func Load(ctx context.Context, cfg Config) (*Program, error) {
 		Fset:       prog.Fset,
 		Tests:      cfg.Tests,
 		ParseFile: func(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {
-			f, err := parser.ParseFile(fset, filename, src, parser.AllErrors|parser.ParseComments|parser.SkipObjectResolution)
-			if f != nil && !within(filename, roots) {
+			if within(filename, roots) {
+				return parser.ParseFile(fset, filename, src, parser.AllErrors|parser.ParseComments|parser.SkipObjectResolution)
+			}
+			// Dependencies: declarations only, no comments.
+			f, err := parser.ParseFile(fset, filename, src, parser.SkipObjectResolution)
+			if f != nil {
 				trimBodies(f)
 			}
 			return f, err
@@ -145,6 +149,13 @@ func Load(ctx context.Context, cfg Config) (*Program, error) {
 		return nil, fmt.Errorf("load %q: %v", dir, err)
 	}
 	prog.collect(pkgs, cfg.Tests)
+	// Dependencies' syntax and type info are no longer needed (their types stay reachable
+	// through the module's packages): let the collector have them.
+	packages.Visit(pkgs, nil, func(pkg *packages.Package) {
+		if _, ok := prog.PkgDir(pkg.PkgPath); !ok {
+			pkg.Syntax, pkg.TypesInfo = nil, nil
+		}
+	})
 	if len(prog.Packages) == 0 {
 		msg := "no package matched " + strings.Join(patterns, " ")
 		if len(prog.Skipped) > 0 {
@@ -291,12 +302,45 @@ func within(file string, dirs []string) bool {
 
 // trimBodies drops function bodies: declarations are enough to type-check the users of a
 // dependency.
+//
+// Large composite literals in package-level var initializers (Unicode tables, public suffix
+// lists) are emptied too, except [...]T arrays whose length is part of their type.
 func trimBodies(f *ast.File) {
 	for _, d := range f.Decls {
-		if fd, ok := d.(*ast.FuncDecl); ok {
-			fd.Body = nil
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			d.Body = nil
+		case *ast.GenDecl:
+			for _, sp := range d.Specs {
+				vs, ok := sp.(*ast.ValueSpec)
+				if !ok {
+					continue
+				}
+				for _, v := range vs.Values {
+					ast.Inspect(v, func(n ast.Node) bool {
+						switch n := n.(type) {
+						case *ast.FuncLit:
+							n.Body = &ast.BlockStmt{Lbrace: n.Body.Lbrace, Rbrace: n.Body.Rbrace}
+							return false
+						case *ast.CompositeLit:
+							if len(n.Elts) > 16 {
+								if at, ok := n.Type.(*ast.ArrayType); !ok || at.Len == nil || !isEllipsis(at.Len) {
+									n.Elts = nil
+									return false
+								}
+							}
+						}
+						return true
+					})
+				}
+			}
 		}
 	}
+}
+
+func isEllipsis(e ast.Expr) bool {
+	_, ok := e.(*ast.Ellipsis)
+	return ok
 }
 
 // collect keeps the module's packages (test variants preferred when tests are loaded) and
