@@ -1,7 +1,7 @@
 # The index of carve's habits. `make test` is what CI runs (.ci/run).
 GO       ?= go
 PKGS     := ./...
-STATICCHECK_VERSION := 2025.1.1
+STATICCHECK_VERSION := v0.7.0
 
 .PHONY: build test test-short lint bench fuzz golden dogfood clean
 
