@@ -24,6 +24,9 @@ type UnitID string
 // Package returns the package dir part of the unit ID.
 func (id UnitID) Package() string {
 	s := string(id)
+	if strings.HasPrefix(s, "..") { // a unit of the root package, whose dir is "."
+		return "."
+	}
 	slash := strings.LastIndex(s, "/")
 	dot := strings.Index(s[slash+1:], ".")
 	if dot < 0 {
