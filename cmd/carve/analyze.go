@@ -80,6 +80,12 @@ Exit codes: 0 ok, 2 usage error, 3 the analysis could not run (nothing loaded).`
 	return cmd
 }
 
+// looksLikePath reports whether a command-line argument is written as a file system path
+// rather than an import path pattern.
+func looksLikePath(arg string) bool {
+	return arg == "." || arg == ".." || strings.HasPrefix(arg, "/") || strings.HasPrefix(arg, "./") || strings.HasPrefix(arg, "../") || strings.HasPrefix(arg, "testdata/")
+}
+
 // splitAnalyzeArgs separates the directory from the package patterns: the first argument is
 // the directory when it names one and is not a pattern (no "...").
 func splitAnalyzeArgs(args []string) (string, []string) {
@@ -100,6 +106,11 @@ func runAnalyze(cmd *cobra.Command, args []string, o *analyzeOptions) error {
 	}
 	if o.dialect != "" && o.dialect != "postgres" && o.dialect != "mysql" {
 		return withCode(exitUsage, fmt.Errorf("analyze: --dialect %q: want postgres or mysql", o.dialect))
+	}
+	if len(args) > 0 && !strings.Contains(args[0], "...") && looksLikePath(args[0]) {
+		if fi, err := os.Stat(args[0]); err != nil || !fi.IsDir() {
+			return withCode(exitUsage, fmt.Errorf("analyze: %q is not a directory", args[0]))
+		}
 	}
 	dir, patterns := splitAnalyzeArgs(args)
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
