@@ -32,8 +32,19 @@ func (a *analyzer) handlerUnit(e ast.Expr, depth int) facts.UnitID {
 	case *ast.Ident, *ast.SelectorExpr:
 		switch o := a.objOf(x).(type) {
 		case *types.Func:
-			id, _ := a.prog.UnitOf(o)
-			return id
+			if id, ok := a.prog.UnitOf(o); ok {
+				return id
+			}
+			// A method value of an interface (h.ServeHTTP with h an http.Handler): the unit of
+			// the value the receiver holds, when it is known.
+			if sel, ok := x.(*ast.SelectorExpr); ok && o.Signature().Recv() != nil && types.IsInterface(o.Signature().Recv().Type()) {
+				if s := a.info.Selections[sel]; s != nil && s.Kind() == types.MethodVal {
+					if id := a.handlerUnit(sel.X, depth+1); id != "" {
+						return id
+					}
+				}
+			}
+			return ""
 		case *types.Var:
 			// A variable given exactly one value: the handler is that value's.
 			if vals := a.sortedVals(o); len(vals) == 1 && vals[0].info != nil {
@@ -55,9 +66,15 @@ func (a *analyzer) handlerUnit(e ast.Expr, depth int) facts.UnitID {
 			}
 			break
 		}
+		// A wrapper (auth(h.X), mw("admin")(h.X)): the argument that is a handler, else a
+		// function value given to an adapter (adapt(h.list)). Other arguments (a store, a
+		// config) are never the handler: a factory list(db) is the handler itself.
 		for pass := 0; pass < 2; pass++ {
 			for _, arg := range x.Args {
 				if pass == 0 && !a.handlerLike(arg) {
+					continue
+				}
+				if pass == 1 && !a.funcValue(arg) {
 					continue
 				}
 				if id := a.handlerUnit(arg, depth+1); id != "" {
@@ -72,6 +89,24 @@ func (a *analyzer) handlerUnit(e ast.Expr, depth int) facts.UnitID {
 		}
 	}
 	return a.serveHTTPUnit(a.info.TypeOf(e))
+}
+
+// funcValue reports whether e is a function value: a function or method value or a function
+// literal (not a call, not a variable of another type).
+func (a *analyzer) funcValue(e ast.Expr) bool {
+	e = unparen(e)
+	if _, ok := e.(*ast.FuncLit); ok {
+		return true
+	}
+	t := a.info.TypeOf(e)
+	if t == nil {
+		return false
+	}
+	if _, ok := t.Underlying().(*types.Signature); !ok {
+		return false
+	}
+	_, isCall := e.(*ast.CallExpr)
+	return !isCall
 }
 
 // handlerLike reports whether an expression's type is a handler: a function taking an
@@ -99,7 +134,16 @@ func (a *analyzer) handlerLike(e ast.Expr) bool {
 		}
 		return routerOf(pkgPath(n.Obj())) == echo && n.Obj().Name() == "Context"
 	}
-	return a.serveHTTPUnit(t) != ""
+	if a.serveHTTPUnit(t) != "" {
+		return true
+	}
+	// An http.Handler (or another interface with ServeHTTP) returned by a factory.
+	if _, ok := t.Underlying().(*types.Interface); ok {
+		obj, _, _ := types.LookupFieldOrMethod(t, true, nil, "ServeHTTP")
+		_, ok := obj.(*types.Func)
+		return ok
+	}
+	return false
 }
 
 // serveHTTPUnit returns the unit of the ServeHTTP method of a module type, or "".

@@ -218,6 +218,12 @@ func TestExtractHandlers(t *testing.T) {
 			{"web/web.go:52 GET /t/a", "web.list", "net/http"},
 			{"web/web.go:52 POST /t/b", "web.get", "net/http"},
 			{"web/web.go:56 ANY /m/y", "web.get", "net/http"},
+			{"web/factory.go:29 GET /probe", "web.newProbe", "net/http"},
+			{"web/factory.go:31 ANY /wrapped/", "web.newAPI", "net/http"},
+			{"web/factory.go:33 POST /api/login", "web.newAPI", "net/http"},
+			{"web/factory.go:34 ANY /api/", "web.newAPI", "net/http"},
+			{"web/factory.go:35 ANY /direct/", "web.newAPI", "net/http"},
+			{"web/factory.go:36 ANY /ready", "web.newProbe", "net/http"},
 		}, nil},
 		{"gorilla", []row{
 			{"api/api.go:27 PUT /api/v1/items", "api.Handler.create", "gorilla/mux"},
