@@ -19,7 +19,9 @@ type object struct {
 	router  string
 	site    token.Pos
 	parents []edge
-	unknown bool // a root whose creation was not found
+	unknown bool        // a root whose creation was not found
+	typ     types.Type  // the router package type the value has where it is created (nil if not known)
+	bound   *types.Func // for a method value of a registration method (h := g.Handle): the method
 }
 
 func (o *object) addParent(e edge) bool {
@@ -92,6 +94,10 @@ type analyzer struct {
 	sites   map[*types.Func][]site  // static call sites of the module's functions
 
 	regs []*registration // filled by collect
+
+	// while handling an indirect router call (see indirect.go): its receivers and method
+	boundRecv map[*object]bool
+	boundFn   *types.Func
 }
 
 func newAnalyzer(prog *load.Program) *analyzer {
@@ -431,6 +437,9 @@ func (a *analyzer) bindCall(call *ast.CallExpr) {
 			return
 		}
 	}
+	for _, ic := range a.indirect(call) {
+		a.withRecv(ic, func() { a.routerCall(ic.r, ic.fn, call) })
+	}
 	for _, fn := range a.targets(call) {
 		sig := fn.Signature()
 		if sig.Recv() != nil {
@@ -679,6 +688,9 @@ func one(o *object) map[*object]bool { return map[*object]bool{o: true} }
 // recvSet returns the routers a receiver expression may hold. While seeding, an empty receiver
 // that is a variable or field gets an object of unknown origin.
 func (a *analyzer) recvSet(router string, e ast.Expr) map[*object]bool {
+	if a.boundRecv != nil {
+		return a.boundRecv
+	}
 	if e == nil {
 		return nil
 	}
@@ -686,8 +698,20 @@ func (a *analyzer) recvSet(router string, e ast.Expr) map[*object]bool {
 	if len(set) > 0 || !a.seeding {
 		return set
 	}
+	if t := a.info.TypeOf(e); t != nil && isRouterStruct(t) {
+		// A router struct value (var mux http.ServeMux) is usable as it is: it is its own root.
+		o := a.root(router, e.Pos(), "value")
+		o.typ = types.NewPointer(t)
+		if key := a.lhsKey(e); key != nil {
+			a.add(key, one(o))
+		}
+		return one(o)
+	}
 	o := a.root(router, e.Pos(), "unknown")
 	o.unknown = true
+	if o.typ == nil {
+		o.typ = routerType(a.info.TypeOf(e))
+	}
 	if key := a.lhsKey(e); key != nil {
 		a.add(key, one(o))
 	}
@@ -713,6 +737,9 @@ func (a *analyzer) eval(e ast.Expr) map[*object]bool {
 		if s := a.info.Selections[e]; s != nil {
 			if s.Kind() == types.FieldVal {
 				return a.pts[s.Obj()]
+			}
+			if m, ok := s.Obj().(*types.Func); ok && s.Kind() == types.MethodVal {
+				return a.boundObjects(e, m)
 			}
 			return nil
 		}
@@ -761,6 +788,19 @@ func (a *analyzer) callResult(call *ast.CallExpr, i int) map[*object]bool {
 		return a.routerValue(r, fn, call)
 	}
 	var out map[*object]bool
+	for _, ic := range a.indirect(call) { // r.Group("/x") through a module-local interface
+		if i != 0 {
+			break
+		}
+		a.withRecv(ic, func() {
+			for o := range a.routerValue(ic.r, ic.fn, call) {
+				if out == nil {
+					out = map[*object]bool{}
+				}
+				out[o] = true
+			}
+		})
+	}
 	for _, t := range a.targets(call) {
 		if d := a.decls[t]; d != nil {
 			set := a.pts[resultKey{d, i}]

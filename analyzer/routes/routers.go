@@ -40,6 +40,18 @@ var httpMethods = map[string]string{
 
 // routerValue returns the routers created or derived by a call into a router package.
 func (a *analyzer) routerValue(r string, fn *types.Func, call *ast.CallExpr) map[*object]bool {
+	set := a.routerValue1(r, fn, call)
+	if t := routerType(a.info.TypeOf(call)); t != nil {
+		for o := range set {
+			if o.typ == nil {
+				o.typ = t
+			}
+		}
+	}
+	return set
+}
+
+func (a *analyzer) routerValue1(r string, fn *types.Func, call *ast.CallExpr) map[*object]bool {
 	recv := recvExpr(call)
 	isMethod := fn.Signature().Recv() != nil
 	name := fn.Name()
@@ -89,12 +101,38 @@ func (a *analyzer) routerValue(r string, fn *types.Func, call *ast.CallExpr) map
 			return one(a.root(r, call.Pos(), ""))
 		}
 	}
+	if fn.Signature().Results().Len() == 0 || !isRouterType(fn.Signature().Results().At(0).Type()) {
+		return nil
+	}
+	if !isMethod {
+		// Any other function of the router package returning a router is a constructor
+		// (echo.NewWithConfig, a future chi.NewXxx).
+		return one(a.root(r, call.Pos(), ""))
+	}
 	// Other methods returning a router of the same package return their receiver
 	// (gorilla StrictSlash/SkipClean/UseEncodedPath, gin Use).
-	if isMethod && fn.Signature().Results().Len() == 1 && isRouterType(fn.Signature().Results().At(0).Type()) {
+	if fn.Signature().Results().Len() == 1 {
 		return a.recvSet(r, recv)
 	}
 	return nil
+}
+
+// routerType returns t when it is a router type (or a pointer to one), else nil.
+func routerType(t types.Type) types.Type {
+	if t != nil && isRouterType(t) {
+		return t
+	}
+	return nil
+}
+
+// isRouterStruct reports whether t is a router struct type itself (not a pointer or interface):
+// a value of it (var mux http.ServeMux) is a router.
+func isRouterStruct(t types.Type) bool {
+	if _, ok := t.(*types.Named); !ok || !isRouterType(t) {
+		return false
+	}
+	_, ok := t.Underlying().(*types.Struct)
+	return ok
 }
 
 // isRouterType reports whether t is a router type (or a pointer to one) of a router package.
@@ -355,13 +393,13 @@ func (a *analyzer) register(call *ast.CallExpr, r string, recv ast.Expr, methods
 }
 
 func (a *analyzer) isMethodCall(call *ast.CallExpr) bool {
-	fn := a.callee(call)
+	fn := a.routerCallee(call)
 	return fn != nil && fn.Signature().Recv() != nil
 }
 
 // methodUnknown reports whether a Method/Handle/Add/Match call's method argument is not known.
 func methodUnknown(a *analyzer, call *ast.CallExpr) bool {
-	fn := a.callee(call)
+	fn := a.routerCallee(call)
 	if fn == nil {
 		return false
 	}
@@ -387,6 +425,15 @@ func methodUnknown(a *analyzer, call *ast.CallExpr) bool {
 	}
 	_, ok := a.str(a.info, call.Args[0], 0)
 	return !ok
+}
+
+// routerCallee returns the router method a call runs: the one being followed through a method
+// value or interface (see indirect.go), else the call's callee.
+func (a *analyzer) routerCallee(call *ast.CallExpr) *types.Func {
+	if a.boundFn != nil {
+		return a.boundFn
+	}
+	return a.callee(call)
 }
 
 // chain is what a gorilla/mux route-building chain says: the routers it is on, its path, its
@@ -516,8 +563,19 @@ func (a *analyzer) collect() []*registration {
 	a.seeding = true
 	a.walkAll(func(n ast.Node) {
 		if call, ok := n.(*ast.CallExpr); ok {
-			if fn := a.callee(call); fn != nil {
-				if r := routerOf(pkgPath(fn)); r != "" {
+			var calls []indirectCall
+			if fn := a.callee(call); fn != nil && routerOf(pkgPath(fn)) != "" {
+				calls = []indirectCall{{r: routerOf(pkgPath(fn)), fn: fn}}
+			} else {
+				calls = a.indirect(call)
+			}
+			for _, ic := range calls {
+				r, fn := ic.r, ic.fn
+				a.boundRecv, a.boundFn = ic.recv, nil
+				if ic.recv != nil {
+					a.boundFn = fn
+				}
+				{
 					envs := a.rangeEnvs(call)
 					if envs == nil {
 						helper, sites, alone := a.helperEnvs(call)
@@ -536,6 +594,7 @@ func (a *analyzer) collect() []*registration {
 					}
 					a.env, a.envTag = nil, ""
 				}
+				a.boundRecv, a.boundFn = nil, nil
 			}
 		}
 	})

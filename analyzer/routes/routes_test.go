@@ -125,7 +125,7 @@ func compare(want []marker, got []facts.Route) (missing, extra []string) {
 // TestExtractFixtures compares Extract with the route markers of each router's fixture
 // module, exactly: every marker found, nothing else.
 func TestExtractFixtures(t *testing.T) {
-	for _, name := range []string{"nethttp", "chi", "chiv4", "gorilla", "gin", "echo", "broken"} {
+	for _, name := range []string{"nethttp", "chi", "chiv4", "gorilla", "gin", "echo", "echov5", "broken"} {
 		t.Run(name, func(t *testing.T) {
 			dir := filepath.Join("testdata", name)
 			skipShortWithDeps(t, dir)
@@ -234,9 +234,15 @@ func TestExtractHandlers(t *testing.T) {
 			{"server/server.go:21 GET /ping", "server.New", "gin"},
 			{"server/server.go:25 GET /api/v1/products/{id}", "server.handler.get", "gin"},
 			{"server/server.go:44 GET /ext", "server.handler.list", "gin"},
+			{"server/attach.go:16 POST /api/accounts", "server.handler.list", "gin"},
+			{"server/attach.go:33 GET /v/status", "server.handler.get", "gin"},
 		}, []string{"server/server.go:44"}},
 		{"echo", []row{
 			{"app/app.go:27 GET /api/users/{id}", "app.Handlers.Get", "echo"},
+		}, nil},
+		{"echov5", []row{
+			{"app/app.go:27 GET /configured", "app.Handlers.List", "echo"},
+			{"app/app.go:37 GET /v1/events", "app.Handlers.List", "echo"},
 		}, nil},
 	}
 	for _, tt := range tests {
