@@ -98,6 +98,9 @@ type analyzer struct {
 	// while handling an indirect router call (see indirect.go): its receivers and method
 	boundRecv map[*object]bool
 	boundFn   *types.Func
+
+	fields   *fieldFacts     // built on the first read of a string field (see fields.go)
+	relevant map[string]bool // import paths of the packages walked (they import a router package, maybe indirectly)
 }
 
 func newAnalyzer(prog *load.Program) *analyzer {
@@ -136,6 +139,7 @@ func newAnalyzer(prog *load.Program) *analyzer {
 		relevant[p.PkgPath] = r
 		return r
 	}
+	a.relevant = relevant
 	for _, p := range prog.Packages {
 		if p.TypesInfo == nil || !visit(p) {
 			continue

@@ -42,6 +42,14 @@ func (a *analyzer) str(info *types.Info, e ast.Expr, depth int) (s string, known
 		if v, ok := info.Uses[e].(*types.Var); ok {
 			return a.varStr(v, depth)
 		}
+	case *ast.SelectorExpr:
+		if s := info.Selections[e]; s != nil {
+			if v, ok := s.Obj().(*types.Var); ok && s.Kind() == types.FieldVal {
+				return a.fieldStr(v, depth)
+			}
+		} else if v, ok := info.Uses[e.Sel].(*types.Var); ok && a.relevant[pkgPath(v)] {
+			return a.varStr(v, depth) // pkg.Var of a package whose assignments are all seen
+		}
 	case *ast.CallExpr:
 		fn, _ := typeutilCallee(info, e).(*types.Func)
 		if fn != nil && pkgPath(fn) == "fmt" && fn.Name() == "Sprintf" && len(e.Args) > 0 {

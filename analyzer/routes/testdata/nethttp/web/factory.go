@@ -36,3 +36,10 @@ func factories(s *store.Storage) http.Handler {
 	mux.HandleFunc("/ready", probe)                  // want route ANY /ready
 	return mux
 }
+
+// Value registers on a ServeMux value (its zero value is ready to use).
+func Value() http.Handler {
+	var mux http.ServeMux
+	mux.HandleFunc("GET /value", get) // want route GET /value
+	return &mux
+}
