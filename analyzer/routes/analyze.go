@@ -808,6 +808,9 @@ func (a *analyzer) callResult(call *ast.CallExpr, i int) map[*object]bool {
 	for _, t := range a.targets(call) {
 		if d := a.decls[t]; d != nil {
 			set := a.pts[resultKey{d, i}]
+			if w, ok := a.wrapperResult(call, d); ok && i == 0 {
+				set = w
+			}
 			if len(set) > 0 && out == nil {
 				out = map[*object]bool{}
 			}
