@@ -15,6 +15,7 @@ import (
 type fieldFacts struct {
 	stores   map[*types.Var][]assigned // info nil: a value that is not known (&s.f, x, y = f())
 	tagged   map[*types.Var]bool       // fields with a struct tag (filled by decoders: never assumed zero)
+	named    map[*types.Var]bool       // fields declared in a named struct type (type T struct{...})
 	paramOf  map[*types.Var]*types.Func
 	funcUses map[*types.Func]int // references to package-level functions outside their declaration
 }
@@ -26,6 +27,7 @@ func (a *analyzer) fieldFacts() *fieldFacts {
 	ff := &fieldFacts{
 		stores:   map[*types.Var][]assigned{},
 		tagged:   map[*types.Var]bool{},
+		named:    map[*types.Var]bool{},
 		paramOf:  map[*types.Var]*types.Func{},
 		funcUses: map[*types.Func]int{},
 	}
@@ -58,6 +60,16 @@ func (a *analyzer) fieldFacts() *fieldFacts {
 					if fn, ok := info.Defs[n.Name].(*types.Func); ok && n.Recv == nil {
 						for i := 0; i < fn.Signature().Params().Len(); i++ {
 							ff.paramOf[fn.Signature().Params().At(i)] = fn
+						}
+					}
+				case *ast.TypeSpec:
+					if st, ok := n.Type.(*ast.StructType); ok {
+						for _, fld := range st.Fields.List {
+							for _, name := range fld.Names {
+								if v, ok := info.Defs[name].(*types.Var); ok {
+									ff.named[v] = true
+								}
+							}
 						}
 					}
 				case *ast.StructType:
@@ -124,8 +136,8 @@ func sortedUses(info *types.Info) []*ast.Ident {
 	return out
 }
 
-// fieldStr returns the value of a string field read: the one known value every live store gives
-// it. A store of a parameter of a package-level function that nothing in the module refers to
+// fieldStr returns the value of a string field of a named struct type: the one known value
+// every live store gives it. A store of a parameter of a package-level function that nothing in the module refers to
 // is dead and ignored. A field with no live store keeps its zero value "", unless it has a
 // struct tag (decoders fill tagged fields) or its address is taken.
 func (a *analyzer) fieldStr(v *types.Var, depth int) (string, bool) {
@@ -136,6 +148,11 @@ func (a *analyzer) fieldStr(v *types.Var, depth int) (string, bool) {
 		return Unknown, false // a field of another module's type: its stores are not seen
 	}
 	ff := a.fieldFacts()
+	if !ff.named[v] {
+		// A field of a struct type literal: identical struct types written twice have distinct
+		// fields, so the stores seen may not be all of them.
+		return Unknown, false
+	}
 	stores := ff.stores[v]
 	if len(stores) > maxVals {
 		return Unknown, false

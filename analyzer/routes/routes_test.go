@@ -210,7 +210,7 @@ func TestExtractHandlers(t *testing.T) {
 			{"internal/web/helpers.go:11 GET /h/one", "internal/web.health", "chi"},
 			{"internal/web/helpers.go:12 POST /h/two", "internal/web.listUsers", "chi"},
 			{"internal/gen/gen.go:48 GET /trainings", "internal/gen.list", "chi"},
-		}, []string{"internal/gen/gen.go:57", "internal/gen/gen.go:58", "internal/web/web.go:64"}},
+		}, []string{"internal/gen/gen.go:57", "internal/gen/gen.go:58", "internal/gen/gen.go:79", "internal/web/web.go:64"}},
 		{"nethttp", []row{
 			{"web/web.go:24 GET /items/{id}", "web.get", "net/http"},
 			{"web/web.go:26 ANY /orders/", "web.ordersHandler.ServeHTTP", "net/http"},

@@ -66,5 +66,16 @@ func Routes() http.Handler {
 	r := chi.NewRouter()
 	HandlerFromMux(r)
 	Other(r, Tagged{}, &Flagged{})
+	Anonymous(r)
 	return r
+}
+
+func pair(p string) struct{ path string } { return struct{ path string }{p} }
+
+// Anonymous registers from anonymous struct values: their field is not assumed to be "".
+func Anonymous(r chi.Router) {
+	items := []struct{ path string }{pair("/a"), pair("/b")}
+	for _, it := range items {
+		r.Get(it.path, list) // want route GET {?}
+	}
 }
