@@ -9,7 +9,7 @@ import (
 )
 
 func FuzzParse(f *testing.F) {
-	for _, tc := range parseCases {
+	for _, tc := range allParseCases() {
 		f.Add(tc.sql, tc.d == MySQL)
 	}
 	f.Add("SELECT * FROM \"unterminated", false)

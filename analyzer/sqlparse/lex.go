@@ -290,6 +290,19 @@ func itoa(n int) string {
 // a string with backslash escapes becomes E'...', and LIMIT a, b becomes
 // LIMIT b OFFSET a. Used only for the fallback from MySQL to PostgreSQL.
 func mysqlToPostgres(s string) string {
+	return rewriteMySQLLexical(s, true)
+}
+
+// backticksToQuotes rewrites `ident` to "ident" and leaves everything else
+// alone: SQLite accepts backticks, and a SQLite or MySQL-flavoured statement
+// in a PostgreSQL-driver project can then still reach the PostgreSQL grammar.
+func backticksToQuotes(s string) string {
+	return rewriteMySQLLexical(s, false)
+}
+
+// rewriteMySQLLexical rewrites backquoted identifiers and, when all, the
+// other MySQL lexical forms listed at mysqlToPostgres.
+func rewriteMySQLLexical(s string, all bool) string {
 	toks := lex(s)
 	var b strings.Builder
 	prev := 0
@@ -302,6 +315,8 @@ func mysqlToPostgres(s string) string {
 			inner := strings.TrimSuffix(raw[1:], "`")
 			inner = strings.ReplaceAll(inner, "``", "`")
 			repl = `"` + strings.ReplaceAll(inner, `"`, `""`) + `"`
+		case !all:
+			continue
 		case t.Kind == tQuoted && raw[0] == '"':
 			inner := strings.TrimSuffix(raw[1:], `"`)
 			inner = strings.ReplaceAll(inner, `""`, `"`)

@@ -54,9 +54,13 @@ const (
 
 // Hole is the text the Go extractor puts where part of a statement is not
 // known statically (for example the value of fmt.Sprintf("%s", userInput)).
-// Parse treats it as an unknown identifier or expression: a Hole inside a
-// table name makes the statement Unresolved, a Hole elsewhere makes it
-// Recovered with the tables still listed.
+// Before parsing, Parse replaces each Hole by a stand-in the grammars accept
+// in its context (an assignment after SET, a list after IN, nothing after a
+// complete condition...). A Hole inside a table name makes the statement
+// Unresolved; a Hole elsewhere leaves it Parsed when a grammar accepts the
+// rest, with a Reason naming the parts built at run time. Template markers
+// left in query files are holes too: %name% (filled by strings.ReplaceAll)
+// and the fmt verbs %s, %d, %v, %q outside strings.
 const Hole = "__carve_hole__"
 
 // MaxStatementSize is the largest statement Parse reads, in bytes. Larger
@@ -90,7 +94,11 @@ type Statement struct {
 	Calls []string
 	// Status says how the statement was understood.
 	Status Status
-	// Reason is empty when Status is Parsed and says why otherwise.
+	// Reason says why a statement is Recovered or Unresolved. For a Parsed
+	// statement it is empty, except when part of the text is built at run
+	// time (Hole): it then names those parts, for example "part of the
+	// statement built at run time (IN list, SET list); tables of the known
+	// part read by the grammar".
 	Reason string
 }
 
@@ -116,23 +124,48 @@ func Parse(sql string, d Dialect) Statement {
 	if len(toks) > 1 && toks[0].Kind == tWord && toks[0].Val == "do" {
 		return parseDoBlock(toks, d)
 	}
-	order := []Dialect{d, other(d)}
-	var errs []string
-	for _, dd := range order {
-		text := sql
-		if d == MySQL && dd == Postgres {
-			text = mysqlToPostgres(sql)
+	if st, ok := parseUtility(toks, d); ok {
+		return st
+	}
+	sql = markTemplates(sql)
+	text := sql
+	var holes filled
+	if hasHole(sql) {
+		holes = fillHoles(sql)
+		if holes.whole {
+			return Statement{Kind: kind, Status: Unresolved, Reason: "statement built at run time (its text is not known statically)"}
 		}
-		f, err := parseWith(text, dd)
+		text = holes.text
+	}
+	attempts := []struct {
+		d    Dialect
+		text string
+	}{{d, text}, {other(d), text}}
+	if d == MySQL {
+		attempts[1].text = mysqlToPostgres(text)
+	} else if strings.Contains(text, "`") {
+		// SQLite and MySQL-style identifiers in a PostgreSQL-driver project
+		// (RETURNING rules the MySQL grammar out).
+		attempts = append(attempts, struct {
+			d    Dialect
+			text string
+		}{Postgres, backticksToQuotes(text)})
+	}
+	var errs []string
+	for i, a := range attempts {
+		f, err := parseWith(a.text, a.d)
 		if err == nil {
 			st := f.finish(d)
-			return withHoles(st, sql)
+			return withHoles(st, sql, holes.parts)
+		}
+		if i == 2 {
+			break // the backtick retry repeats the first error
 		}
 		msg := strings.Join(strings.Fields(err.Error()), " ")
 		if len(msg) > 200 {
 			msg = strings.ToValidUTF8(msg[:200], "") + "..."
 		}
-		errs = append(errs, fmt.Sprintf("%s: %s", dd, msg))
+		errs = append(errs, fmt.Sprintf("%s: %s", a.d, msg))
 	}
 	f := recoverTokens(sql)
 	st := f.finish(d)
@@ -140,14 +173,14 @@ func Parse(sql string, d Dialect) Statement {
 	if len(st.Tables) == 0 && len(st.Calls) == 0 {
 		st.Status = Unresolved
 		st.Reason = "no table found; " + reason
-		if strings.Contains(strings.ToLower(sql), Hole) {
+		if hasHole(sql) {
 			st.Reason = "statement built at run time; " + st.Reason
 		}
 		return st
 	}
 	st.Status = Recovered
 	st.Reason = reason
-	return withHoles(st, sql)
+	return withHoles(st, sql, nil)
 }
 
 func other(d Dialect) Dialect {
@@ -172,9 +205,10 @@ func parseWith(sql string, d Dialect) (f *facts, err error) {
 }
 
 // withHoles marks statements that contain Hole: Unresolved when a table name
-// holds it, Recovered when only other parts do.
-func withHoles(st Statement, sql string) Statement {
-	if !strings.Contains(strings.ToLower(sql), Hole) {
+// holds it; otherwise a statement a grammar accepted stays Parsed, and its
+// Reason names the parts built at run time (parts, from fillHoles).
+func withHoles(st Statement, sql string, parts []string) Statement {
+	if !hasHole(sql) {
 		return st
 	}
 	var kept []TableAccess
@@ -200,8 +234,11 @@ func withHoles(st Statement, sql string) Statement {
 		return st
 	}
 	if st.Status == Parsed {
-		st.Status = Recovered
-		st.Reason = "part of the statement built at run time (column, expression or clause); tables known"
+		what := "part of the statement built at run time"
+		if len(parts) > 0 {
+			what += " (" + strings.Join(parts, ", ") + ")"
+		}
+		st.Reason = what + "; tables of the known part read by the grammar"
 	} else {
 		st.Reason = "part of the statement built at run time; " + st.Reason
 	}
@@ -335,7 +372,7 @@ func firstKind(toks []token) string {
 			return "other"
 		}
 		switch t.Val {
-		case "select", "table", "values", "show", "explain", "describe", "desc":
+		case "select", "table", "values", "explain":
 			return "select"
 		case "insert":
 			return "insert"

@@ -1,0 +1,61 @@
+package sqlparse
+
+// utilityCases are statements that read or write no table data
+// (transactions, settings, notifications, maintenance, introspection): Kind
+// other, Status parsed, no tables, except LOCK, which reads what it locks.
+var utilityCases = []parseCase{
+	{name: "util vacuum pg", d: Postgres, sql: "VACUUM", kind: "other", status: Parsed},
+	{name: "util vacuum analyze pg", d: Postgres, sql: "VACUUM ANALYZE", kind: "other", status: Parsed},
+	{name: "util vacuum analyze table pg", d: Postgres, sql: "VACUUM (VERBOSE, ANALYZE) subscribers", kind: "other", status: Parsed},
+	{name: "util analyze table pg", d: Postgres, sql: "ANALYZE subscribers", kind: "other", status: Parsed},
+	{name: "util analyze table mysql", d: MySQL, sql: "ANALYZE TABLE subscribers", kind: "other", status: Parsed},
+	{name: "util optimize table mysql", d: MySQL, sql: "OPTIMIZE TABLE subscribers", kind: "other", status: Parsed},
+	{name: "util pragma assignment", d: Postgres, sql: "PRAGMA foreign_keys = ON", kind: "other", status: Parsed},
+	{name: "util pragma read", d: MySQL, sql: "PRAGMA page_count;", kind: "other", status: Parsed},
+	{name: "util pragma table_info", d: Postgres, sql: "PRAGMA table_info(memo)", kind: "other", status: Parsed},
+	{name: "util begin pg", d: Postgres, sql: "BEGIN", kind: "other", status: Parsed},
+	{name: "util begin mysql", d: MySQL, sql: "BEGIN", kind: "other", status: Parsed},
+	{name: "util begin immediate", d: Postgres, sql: "BEGIN IMMEDIATE", kind: "other", status: Parsed},
+	{name: "util begin isolation pg", d: Postgres, sql: "BEGIN ISOLATION LEVEL SERIALIZABLE", kind: "other", status: Parsed},
+	{name: "util start transaction mysql", d: MySQL, sql: "START TRANSACTION READ ONLY", kind: "other", status: Parsed},
+	{name: "util commit pg", d: Postgres, sql: "COMMIT", kind: "other", status: Parsed},
+	{name: "util commit mysql", d: MySQL, sql: "COMMIT;", kind: "other", status: Parsed},
+	{name: "util end pg", d: Postgres, sql: "END", kind: "other", status: Parsed},
+	{name: "util rollback pg", d: Postgres, sql: "ROLLBACK", kind: "other", status: Parsed},
+	{name: "util rollback to savepoint mysql", d: MySQL, sql: "ROLLBACK TO SAVEPOINT sp1", kind: "other", status: Parsed},
+	{name: "util savepoint pg", d: Postgres, sql: "SAVEPOINT sp1", kind: "other", status: Parsed},
+	{name: "util release savepoint pg", d: Postgres, sql: "RELEASE SAVEPOINT sp1", kind: "other", status: Parsed},
+	{name: "util set search_path pg", d: Postgres, sql: "SET search_path TO billing, public", kind: "other", status: Parsed},
+	{name: "util set local pg", d: Postgres, sql: "SET LOCAL statement_timeout = '5s'", kind: "other", status: Parsed},
+	{name: "util set names mysql", d: MySQL, sql: "SET NAMES utf8mb4", kind: "other", status: Parsed},
+	{name: "util set transaction mysql", d: MySQL, sql: "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED", kind: "other", status: Parsed},
+	{name: "util reset pg", d: Postgres, sql: "RESET ALL", kind: "other", status: Parsed},
+	{name: "util show pg", d: Postgres, sql: "SHOW search_path", kind: "other", status: Parsed},
+	{name: "util show tables mysql", d: MySQL, sql: "SHOW TABLES", kind: "other", status: Parsed},
+	{name: "util show columns mysql", d: MySQL, sql: "SHOW COLUMNS FROM users", kind: "other", status: Parsed},
+	{name: "util describe mysql", d: MySQL, sql: "DESCRIBE users", kind: "other", status: Parsed},
+	{name: "util use mysql", d: MySQL, sql: "USE shop", kind: "other", status: Parsed},
+	{name: "util listen pg", d: Postgres, sql: "LISTEN new_order", kind: "other", status: Parsed},
+	{name: "util unlisten pg", d: Postgres, sql: "UNLISTEN *", kind: "other", status: Parsed},
+	{name: "util notify pg", d: Postgres, sql: "NOTIFY new_order, 'x'", kind: "other", status: Parsed},
+	{name: "util refresh matview pg", d: Postgres, sql: "REFRESH MATERIALIZED VIEW CONCURRENTLY mat_dashboard_counts", kind: "other", status: Parsed},
+	{name: "util refresh matview with data pg", d: Postgres, sql: "REFRESH MATERIALIZED VIEW mat_list_subscriber_stats WITH DATA", kind: "other", status: Parsed},
+	{name: "util checkpoint pg", d: Postgres, sql: "CHECKPOINT", kind: "other", status: Parsed},
+	{name: "util discard pg", d: Postgres, sql: "DISCARD ALL", kind: "other", status: Parsed},
+	{name: "util select 1 pg", d: Postgres, sql: "SELECT 1", kind: "select", status: Parsed},
+	{name: "util select 1 mysql", d: MySQL, sql: "SELECT 1", kind: "select", status: Parsed},
+
+	// LOCK reads the tables it locks
+	{name: "util lock table pg", d: Postgres, sql: "LOCK TABLE public.jobs IN ACCESS EXCLUSIVE MODE", kind: "other", tables: ta("jobs:read"), status: Parsed},
+	{name: "util lock two tables nowait pg", d: Postgres, sql: "LOCK TABLE ONLY jobs, billing.runs IN SHARE MODE NOWAIT", kind: "other", tables: ta("billing.runs:read", "jobs:read"), joins: [][2]string{{"billing.runs", "jobs"}}, status: Parsed},
+	{name: "util lock without table keyword pg", d: Postgres, sql: "LOCK jobs", kind: "other", tables: ta("jobs:read"), status: Parsed},
+	{name: "util lock tables mysql", d: MySQL, sql: "LOCK TABLES `orders` READ, stock AS s WRITE, shop.audit LOW_PRIORITY WRITE", kind: "other", tables: ta("orders:read", "shop.audit:read", "stock:read"), status: Parsed},
+	{name: "util unlock tables mysql", d: MySQL, sql: "UNLOCK TABLES", kind: "other", status: Parsed},
+	{name: "util lock table hole", d: Postgres, sql: "LOCK TABLE " + Hole + " IN SHARE MODE", kind: "other", status: Unresolved, reason: "table name built at run time"},
+
+	// utility words that hold or precede real statements go to the grammars
+	{name: "util transaction script pg", d: Postgres, sql: "BEGIN; UPDATE accounts SET balance = 0 WHERE id = $1; COMMIT",
+		kind: "update", tables: ta("accounts:update"), status: Parsed},
+	{name: "util set from query mysql", d: MySQL, sql: "SET @n = (SELECT COUNT(*) FROM orders)",
+		kind: "other", tables: ta("orders:read"), status: Parsed},
+}
