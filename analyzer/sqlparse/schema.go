@@ -628,15 +628,120 @@ func stripInto(stmt string) string {
 	return stmt
 }
 
-// parseDDLStatement gives Parse's answer for DDL: Kind ddl, no tables
-// (ParseSchema has them), Status Parsed when the schema reader understood
-// it.
+// parseDDLStatement gives Parse's answer for DDL: Kind ddl, Status Parsed
+// when the schema reader understood it. DDL declares tables (ParseSchema
+// has them) and reports no table access, except CREATE VIEW ... AS query
+// and CREATE TABLE ... AS query (MySQL also CREATE TABLE ... SELECT), whose
+// query's tables are read.
 func parseDDLStatement(sql string, d Dialect) Statement {
 	_, errs := ParseSchema(sql, d)
-	st := Statement{Kind: "ddl", Status: Parsed}
+	f := newFacts()
+	f.setKind("ddl")
+	var qreason string
+	for _, c := range SplitStatements(sql) {
+		q := ddlQuery(c.SQL)
+		if q == "" {
+			continue
+		}
+		qs := Parse(q, d)
+		for _, ta := range qs.Tables {
+			f.add(ta.Table, Read)
+		}
+		for _, call := range qs.Calls {
+			f.calls[call] = true
+		}
+		if qs.Status != Parsed && qreason == "" {
+			qreason = "query of the view or table: " + qs.Reason
+		}
+	}
+	st := f.finish(d)
 	if len(errs) > 0 {
 		st.Status = Recovered
 		st.Reason = errs[0].Error()
+	} else if qreason != "" {
+		st.Status = Recovered
+		st.Reason = qreason
 	}
 	return st
 }
+
+// ddlQuery returns the query of CREATE [...] VIEW name [(...)] AS query or
+// CREATE [...] TABLE name [(...)] [AS] query, without a trailing WITH [NO]
+// DATA or WITH [CASCADED | LOCAL] CHECK OPTION; "" for any other statement.
+func ddlQuery(stmt string) string {
+	toks := lex(stmt)
+	if len(toks) < 4 || toks[0].Kind != tWord || toks[0].Val != "create" {
+		return ""
+	}
+	i := 1
+	// skip modifiers: OR REPLACE, TEMP, MATERIALIZED, ALGORITHM=..., DEFINER=`u`@`h`
+	for i < len(toks) && !(toks[i].Kind == tWord && (toks[i].Val == "view" || toks[i].Val == "table")) {
+		t := toks[i]
+		if t.Kind == tPunct && (t.Val == "(" || t.Val == ";") || t.Kind == tWord && (t.Val == "as" || t.Val == "function" || t.Val == "procedure" || t.Val == "trigger" || t.Val == "index") {
+			return ""
+		}
+		i++
+	}
+	if i >= len(toks) || toks[i].Kind != tWord {
+		return ""
+	}
+	depth := 0
+	start := -1
+	for j := i + 1; j < len(toks) && start < 0; j++ {
+		t := toks[j]
+		if t.Kind == tPunct {
+			switch t.Val {
+			case "(":
+				depth++
+			case ")":
+				depth--
+			case ";":
+				return ""
+			}
+			continue
+		}
+		if depth != 0 || t.Kind != tWord {
+			continue
+		}
+		switch t.Val {
+		case "as":
+			if j+1 < len(toks) && (toks[j+1].Val == "(" && toks[j+1].Kind == tPunct || toks[j+1].Kind == tWord && queryWords[toks[j+1].Val]) {
+				start = j + 1
+			}
+		case "select":
+			start = j // MySQL: CREATE TABLE t [(...)] SELECT ...
+		}
+	}
+	if start < 0 {
+		return ""
+	}
+	end := len(toks)
+	for end > start && toks[end-1].Kind == tPunct && toks[end-1].Val == ";" {
+		end--
+	}
+	// WITH [NO] DATA, WITH [CASCADED | LOCAL] CHECK OPTION
+	if end-start > 2 && toks[end-1].Kind == tWord {
+		last := toks[end-1].Val
+		switch {
+		case last == "data" && toks[end-2].Val == "with":
+			end -= 2
+		case last == "data" && toks[end-2].Val == "no" && end-start > 3 && toks[end-3].Val == "with":
+			end -= 3
+		case last == "option" && toks[end-2].Val == "check":
+			end -= 2
+			if toks[end-1].Val == "cascaded" || toks[end-1].Val == "local" {
+				end--
+			}
+			if end > start && toks[end-1].Val == "with" {
+				end--
+			}
+		}
+	}
+	if end <= start {
+		return ""
+	}
+	return stmt[toks[start].Off:toks[end-1].End]
+}
+
+// queryWords start a query.
+var queryWords = map[string]bool{"select": true, "with": true, "values": true, "table": true}
