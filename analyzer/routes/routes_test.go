@@ -209,8 +209,8 @@ func TestExtractHandlers(t *testing.T) {
 			{"internal/web/web.go:64 GET {?}", "internal/web.health", "chi"},
 			{"internal/web/helpers.go:11 GET /h/one", "internal/web.health", "chi"},
 			{"internal/web/helpers.go:12 POST /h/two", "internal/web.listUsers", "chi"},
-			{"internal/gen/gen.go:48 GET /trainings", "internal/gen.list", "chi"},
-		}, []string{"internal/gen/gen.go:57", "internal/gen/gen.go:58", "internal/gen/gen.go:79", "internal/web/web.go:64"}},
+			{"internal/gen/gen.go:49 GET /trainings", "internal/gen.list", "chi"},
+		}, []string{"internal/gen/gen.go:58", "internal/gen/gen.go:59", "internal/gen/gen.go:81", "internal/gen/gen.go:88", "internal/web/web.go:64"}},
 		{"nethttp", []row{
 			{"web/web.go:24 GET /items/{id}", "web.get", "net/http"},
 			{"web/web.go:26 ANY /orders/", "web.ordersHandler.ServeHTTP", "net/http"},

@@ -84,6 +84,11 @@ func (a *analyzer) varStr(v *types.Var, depth int) (string, bool) {
 	if len(vals) == 0 || len(vals) > maxVals {
 		return Unknown, false
 	}
+	if len(vals) == 1 { // one assignment: its value, known or partly known ("/x/{?}")
+		for _, as := range vals {
+			return a.str(as.info, as.e, depth+1)
+		}
+	}
 	val, set := "", false
 	for _, as := range vals {
 		s, ok := a.str(as.info, as.e, depth+1)

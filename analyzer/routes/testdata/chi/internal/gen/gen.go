@@ -4,6 +4,7 @@ package gen
 
 import (
 	"net/http"
+	"os"
 
 	"github.com/go-chi/chi/v5"
 )
@@ -67,6 +68,7 @@ func Routes() http.Handler {
 	HandlerFromMux(r)
 	Other(r, Tagged{}, &Flagged{})
 	Anonymous(r)
+	Partial(r, os.Getenv("TENANT"))
 	return r
 }
 
@@ -78,4 +80,10 @@ func Anonymous(r chi.Router) {
 	for _, it := range items {
 		r.Get(it.path, list) // want route GET {?}
 	}
+}
+
+// Partial registers under a prefix that is only partly known.
+func Partial(r chi.Router, id string) {
+	var p = "/tenants/" + id
+	r.Get(p+"/x", list) // want route GET /tenants/{?}/x
 }
