@@ -293,15 +293,19 @@ func mysqlToPostgres(s string) string {
 	return rewriteMySQLLexical(s, true)
 }
 
-// backticksToQuotes rewrites `ident` to "ident" and leaves everything else
-// alone: SQLite accepts backticks, and a SQLite or MySQL-flavoured statement
-// in a PostgreSQL-driver project can then still reach the PostgreSQL grammar.
-func backticksToQuotes(s string) string {
+// sqliteToPostgres rewrites `ident` to "ident" and a table named user (a
+// reserved word in PostgreSQL, a plain name in SQLite and MySQL) after FROM,
+// JOIN, INTO or UPDATE to "user", and leaves everything else alone, so that a
+// SQLite-flavoured statement in a PostgreSQL-driver project (one store per
+// database, one dialect for the project) can still reach the PostgreSQL
+// grammar.
+func sqliteToPostgres(s string) string {
 	return rewriteMySQLLexical(s, false)
 }
 
-// rewriteMySQLLexical rewrites backquoted identifiers and, when all, the
-// other MySQL lexical forms listed at mysqlToPostgres.
+// rewriteMySQLLexical rewrites backquoted identifiers and the table name
+// user and, when all, the other MySQL lexical forms listed at
+// mysqlToPostgres.
 func rewriteMySQLLexical(s string, all bool) string {
 	toks := lex(s)
 	var b strings.Builder
@@ -315,6 +319,9 @@ func rewriteMySQLLexical(s string, all bool) string {
 			inner := strings.TrimSuffix(raw[1:], "`")
 			inner = strings.ReplaceAll(inner, "``", "`")
 			repl = `"` + strings.ReplaceAll(inner, `"`, `""`) + `"`
+		case t.Kind == tWord && t.Val == "user" && i > 0 && toks[i-1].Kind == tWord &&
+			(toks[i-1].Val == "from" || toks[i-1].Val == "join" || toks[i-1].Val == "into" || toks[i-1].Val == "update"):
+			repl = `"user"`
 		case !all:
 			continue
 		case t.Kind == tQuoted && raw[0] == '"':

@@ -143,13 +143,13 @@ func Parse(sql string, d Dialect) Statement {
 	}{{d, text}, {other(d), text}}
 	if d == MySQL {
 		attempts[1].text = mysqlToPostgres(text)
-	} else if strings.Contains(text, "`") {
-		// SQLite and MySQL-style identifiers in a PostgreSQL-driver project
+	} else if t := sqliteToPostgres(text); t != text {
+		// SQLite-style identifiers in a PostgreSQL-driver project
 		// (RETURNING rules the MySQL grammar out).
 		attempts = append(attempts, struct {
 			d    Dialect
 			text string
-		}{Postgres, backticksToQuotes(text)})
+		}{Postgres, t})
 	}
 	var errs []string
 	for i, a := range attempts {
@@ -159,7 +159,7 @@ func Parse(sql string, d Dialect) Statement {
 			return withHoles(st, sql, holes.parts)
 		}
 		if i == 2 {
-			break // the backtick retry repeats the first error
+			break // the SQLite retry repeats the first error
 		}
 		msg := strings.Join(strings.Fields(err.Error()), " ")
 		if len(msg) > 200 {
