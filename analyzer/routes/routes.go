@@ -6,9 +6,11 @@
 //
 // Router values are tracked without SSA: a flow-insensitive points-to analysis over go/types
 // follows router values through local variables, struct fields, package variables, function
-// parameters (at every static call site in the module), function results, and the callbacks of
-// chi Route/Group. Each router value is an abstract object created at a constructor call
-// (chi.NewRouter, mux.NewRouter, gin.New, echo.New, http.NewServeMux, ...) or derived from a
+// parameters (at every static call site in the module), function results, the callbacks of
+// chi Route/Group, method values of registration methods (h := g.Handle; h(m, p, f)), and
+// module-local interfaces a router satisfies. Each router value is an abstract object created at
+// a constructor call (any router-package function returning a router: chi.NewRouter,
+// mux.NewRouter, gin.New, echo.NewWithConfig, http.NewServeMux, ...) or derived from a
 // parent (chi Route/Group/With, gorilla PathPrefix(...).Subrouter(), gin/echo Group) with the
 // prefix the derivation adds; mounts (chi Mount, ServeMux.Handle with a sub-mux, optionally
 // wrapped in http.StripPrefix or middleware) link a router to the router it is mounted on.
