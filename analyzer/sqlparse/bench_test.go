@@ -12,6 +12,7 @@ func BenchmarkParse(b *testing.B) {
 		{"postgres-upsert", Postgres, "INSERT INTO users (id, name) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name RETURNING id"},
 		{"mysql", MySQL, "SELECT u.id, u.email, COUNT(o.id) FROM users u LEFT JOIN orders o ON o.user_id = u.id WHERE u.org_id = ? AND o.created_at > NOW() - INTERVAL 7 DAY GROUP BY u.id, u.email ORDER BY 3 DESC LIMIT 20"},
 		{"mysql-upsert", MySQL, "INSERT INTO users (id, name) VALUES (?, ?) ON DUPLICATE KEY UPDATE name = VALUES(name)"},
+		{"mysql-holes", MySQL, "UPDATE `memo` SET " + Hole + " WHERE `id` IN " + Hole},
 		{"recovered", MySQL, "WITH x AS (SELECT id FROM users) SELECT * FROM x JOIN orders ON orders.user_id = x.id LIMIT 2, 3"},
 	}
 	for _, c := range cases {

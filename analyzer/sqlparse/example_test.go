@@ -16,10 +16,21 @@ func ExampleParse() {
 
 	st = sqlparse.Parse("SELECT * FROM events_"+sqlparse.Hole+" WHERE id = $1", sqlparse.Postgres)
 	fmt.Println(st.Status, st.Reason)
+
+	// A SET list and an IN list built at run time: the rest still parses.
+	st = sqlparse.Parse("UPDATE users SET "+sqlparse.Hole+" WHERE id IN "+sqlparse.Hole, sqlparse.MySQL)
+	fmt.Println(st.Status, st.Tables)
+	fmt.Println(st.Reason)
+
+	st = sqlparse.Parse("VACUUM ANALYZE", sqlparse.Postgres)
+	fmt.Println(st.Kind, st.Status, len(st.Tables))
 	// Output:
 	// update parsed [{orders update} {users read}] [[orders users]]
 	// upsert parsed [{users upsert}]
 	// unresolved table name built at run time
+	// parsed [{users update}]
+	// part of the statement built at run time (IN list, SET list); tables of the known part read by the grammar
+	// other parsed 0
 }
 
 func ExampleParseSchema() {

@@ -137,35 +137,31 @@ func Parse(sql string, d Dialect) Statement {
 		}
 		text = holes.text
 	}
-	attempts := []struct {
-		d    Dialect
-		text string
-	}{{d, text}, {other(d), text}}
-	if d == MySQL {
-		attempts[1].text = mysqlToPostgres(text)
-	} else if t := sqliteToPostgres(text); t != text {
-		// SQLite-style identifiers in a PostgreSQL-driver project
-		// (RETURNING rules the MySQL grammar out).
-		attempts = append(attempts, struct {
-			d    Dialect
-			text string
-		}{Postgres, t})
-	}
 	var errs []string
-	for i, a := range attempts {
-		f, err := parseWith(a.text, a.d)
-		if err == nil {
-			st := f.finish(d)
-			return withHoles(st, sql, holes.parts)
+	for _, dd := range []Dialect{d, other(d)} {
+		t := text
+		if d == MySQL && dd == Postgres {
+			t = mysqlToPostgres(text)
 		}
-		if i == 2 {
-			break // the SQLite retry repeats the first error
+		f, err := parseWith(t, dd)
+		if err == nil {
+			return withHoles(f.finish(d), sql, holes.parts)
 		}
 		msg := strings.Join(strings.Fields(err.Error()), " ")
 		if len(msg) > 200 {
 			msg = strings.ToValidUTF8(msg[:200], "") + "..."
 		}
-		errs = append(errs, fmt.Sprintf("%s: %s", a.d, msg))
+		errs = append(errs, fmt.Sprintf("%s: %s", dd, msg))
+	}
+	if d == Postgres {
+		// SQLite-style identifiers in a PostgreSQL-driver project
+		// (RETURNING rules the MySQL grammar out). Its error would repeat
+		// the first one, so it is not reported.
+		if t := sqliteToPostgres(text); t != text {
+			if f, err := parseWith(t, Postgres); err == nil {
+				return withHoles(f.finish(d), sql, holes.parts)
+			}
+		}
 	}
 	f := recoverTokens(sql)
 	st := f.finish(d)
