@@ -22,6 +22,7 @@ package routes
 
 import (
 	"fmt"
+	"go/types"
 	"sort"
 	"strings"
 
@@ -69,7 +70,7 @@ func (a *analyzer) expand(regs []*registration) ([]facts.Route, []facts.Skipped)
 		}
 		for _, obj := range r.recv {
 			paths, unknownRoot := a.fullPaths(obj, r.path)
-			if unknownRoot != nil {
+			if unknownRoot != nil && !topLevel(unknownRoot.typ) {
 				skip(pos.String(), fmt.Sprintf("routes: the %s router this route is registered on was not traced to where it is created (%s); its path may lack a prefix", r.router, a.prog.Pos(unknownRoot.site)))
 			}
 			for _, p := range paths {
@@ -104,6 +105,26 @@ func (a *analyzer) expand(regs []*registration) ([]facts.Route, []facts.Skipped)
 		return skipped[i].Reason < skipped[j].Reason
 	})
 	return out, skipped
+}
+
+// topLevel reports whether t is a router type that is always the top of its tree (*echo.Echo,
+// *gin.Engine): a value of it whose creation was not found still lacks no prefix.
+func topLevel(t types.Type) bool {
+	if t == nil {
+		return false
+	}
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := t.(*types.Named)
+	if !ok {
+		return false
+	}
+	switch routerOf(pkgPath(n.Obj())) + "." + n.Obj().Name() {
+	case echo + ".Echo", gin + ".Engine":
+		return true
+	}
+	return false
 }
 
 // lessPos orders "file:line" strings by file, then numerically by line.

@@ -244,7 +244,8 @@ func TestExtractHandlers(t *testing.T) {
 		{"echov5", []row{
 			{"app/app.go:27 GET /configured", "app.Handlers.List", "echo"},
 			{"app/app.go:37 GET /v1/events", "app.Handlers.List", "echo"},
-		}, nil},
+			{"app/app.go:42 GET /external", "app.Handlers.Get", "echo"},
+		}, []string{"app/app.go:47"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.fixture, func(t *testing.T) {

@@ -36,3 +36,13 @@ func New() *echo.Echo {
 func registerEvents(r registrar, h Handlers) {
 	r.GET("/events", h.List) // want route GET /v1/events GET /events
 }
+
+// RegisterOn is called by no one in the module: e is still the top of its tree.
+func RegisterOn(e *echo.Echo, h Handlers) {
+	e.GET("/external", h.Get) // want route GET /external
+}
+
+// RegisterGroup is called by no one in the module: g may lack a prefix.
+func RegisterGroup(g *echo.Group, h Handlers) {
+	g.GET("/grouped", h.Get) // want route GET /grouped
+}
