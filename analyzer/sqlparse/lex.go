@@ -205,7 +205,9 @@ func lex(s string) []token {
 // rewritePlaceholders rewrites bind parameters to the form the target
 // grammar accepts: for Postgres `?`, `:name` and sqlc's `@name` become `$n` (the same name
 // gets the same number; `?` is left alone when the statement already uses
-// `$n`, since it is then the jsonb operator); for MySQL `$n` becomes `?`.
+// `$n`, since it is then the jsonb operator, and when it is followed by a
+// string or glued to | or &, which only the operator is); for MySQL `$n`
+// becomes `?`.
 // String literals, quoted identifiers, comments and `::` casts are left
 // alone.
 func rewritePlaceholders(s string, d Dialect) string {
@@ -224,12 +226,14 @@ func rewritePlaceholders(s string, d Dialect) string {
 	}
 	names := map[string]int{}
 	changed := false
-	for _, t := range toks {
+	for i, t := range toks {
 		if t.Kind != tParam {
 			continue
 		}
 		var repl string
 		switch {
+		case d == Postgres && t.Val == "?" && !hasDollar && jsonbKeyOperator(s, toks, i):
+			continue
 		case d == Postgres && t.Val == "?" && !hasDollar:
 			// With $n parameters present, ? is the jsonb "key exists" operator.
 			n++
@@ -257,6 +261,23 @@ func rewritePlaceholders(s string, d Dialect) string {
 	}
 	b.WriteString(s[prev:])
 	return b.String()
+}
+
+// jsonbKeyOperator reports whether the ? at toks[i] is PostgreSQL's jsonb
+// key-exists operator rather than a bind parameter: followed by a string
+// literal (v ? 'key'), or glued to | or & (?| and ?&, but not ? || x).
+func jsonbKeyOperator(s string, toks []token, i int) bool {
+	if i+1 >= len(toks) {
+		return false
+	}
+	n := toks[i+1]
+	if n.Kind == tString {
+		return true
+	}
+	if n.Kind == tPunct && (n.Val == "|" || n.Val == "&") && n.Off == toks[i].End {
+		return n.End >= len(s) || s[n.End] != n.Val[0]
+	}
+	return false
 }
 
 func atoiSafe(s string) int {

@@ -195,6 +195,8 @@ var parseCases = []parseCase{
 		kind: "upsert", tables: ta("deliveries:read", "stock:upsert"), status: Recovered},
 	{name: "jsonb key-exists operator", d: Postgres, sql: "SELECT id FROM docs WHERE body ? 'title' AND owner = $1",
 		kind: "select", tables: ta("docs:read"), status: Parsed},
+	{name: "jsonb key-exists operator without parameters", d: Postgres, sql: "UPDATE settings SET value = value || '{}'::JSONB WHERE key = 'smtp' AND EXISTS (SELECT 1 FROM JSONB_ARRAY_ELEMENTS(value) AS v WHERE NOT (v ? 'msg_retry_delay'))",
+		kind: "update", tables: ta("settings:update"), status: Parsed},
 	{name: "mysql dual", d: MySQL, sql: "SELECT NOW() FROM DUAL",
 		kind: "select", status: Parsed},
 	{name: "copy from stdin", d: Postgres, sql: "COPY stock_movements (product_id, delta) FROM STDIN",
@@ -318,6 +320,8 @@ func TestRewritePlaceholders(t *testing.T) {
 		{"a = @a", MySQL, "a = @a"},
 		{"tsv @@to_tsquery(?)", Postgres, "tsv @@to_tsquery($1)"},
 		{`"col?" = ?`, Postgres, `"col?" = $1`},
+		{"WHERE NOT (v ? 'k') AND a = ?", Postgres, "WHERE NOT (v ? 'k') AND a = $1"},
+		{"tags ?| array['a'] AND t ?& b AND x = ? || 'y'", Postgres, "tags ?| array['a'] AND t ?& b AND x = $1 || 'y'"},
 	}
 	for _, tc := range tests {
 		if got := rewritePlaceholders(tc.in, tc.d); got != tc.want {
