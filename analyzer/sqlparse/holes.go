@@ -66,6 +66,7 @@ const (
 	holeCondition = "condition"
 	holeOrder     = "ORDER BY or GROUP BY"
 	holeSelect    = "select list"
+	holeValues    = "VALUES list"
 	holeStatement = "a further statement"
 	holeLimit     = "LIMIT or OFFSET"
 	holeSubquery  = "subquery"
@@ -92,7 +93,9 @@ type filled struct {
 //   - a hole where a table name goes (after FROM, JOIN, INTO, UPDATE, TABLE)
 //     is left as it is, so that Parse reports the table as unknown;
 //   - after SET (a SET list built at run time) → "__carve_hole__ = 0";
-//   - after IN without a parenthesis → "(0)";
+//   - after IN or VALUES without a parenthesis → "(0)";
+//   - after the target of INSERT INTO t [(a, b)] (the rows built at run
+//     time) → "VALUES (0)";
 //   - alone in parentheses after AS, EXISTS, FROM, JOIN (a query built at
 //     run time) → "SELECT 1";
 //   - after LIMIT or OFFSET → "1";
@@ -187,6 +190,16 @@ func fillHoles(s string) filled {
 		case pw == "in" && nv != "(":
 			repl[i] = "(0)"
 			parts[holeIn] = true
+		case pw == "values" && nv != "(":
+			repl[i] = "(0)"
+			parts[holeValues] = true
+		case afterInsertTarget(toks, p) && (n >= len(toks) || nv == ";" || suffixWords[nv] && toks[n].Kind == tWord):
+			// INSERT INTO t [(a, b)] __carve_hole__: the rows built at run time
+			repl[i] = "VALUES (0)"
+			parts[holeValues] = true
+		case pw == "update" && ppw == "for":
+			drop[i] = true // FOR UPDATE __carve_hole__: NOWAIT, SKIP LOCKED...
+			parts[holeSuffix] = true
 		case pv == "(" && toks[p].Kind == tPunct && nv == ")" && p > 0 && subqueryWords[ppw]:
 			repl[i] = "SELECT 1"
 			parts[holeSubquery] = true
@@ -228,6 +241,48 @@ func fillHoles(s string) filled {
 	}
 	sort.Strings(f.parts)
 	return f
+}
+
+// afterInsertTarget reports whether token p ends the target of INSERT INTO:
+// the table name, or the closing parenthesis of its column list.
+func afterInsertTarget(toks []token, p int) bool {
+	if p < 0 {
+		return false
+	}
+	if toks[p].Kind == tPunct && toks[p].Val == ")" {
+		depth := 0
+		for j := p; j >= 0; j-- {
+			if toks[j].Kind != tPunct {
+				continue
+			}
+			if toks[j].Val == ")" {
+				depth++
+			} else if toks[j].Val == "(" {
+				depth--
+				if depth == 0 {
+					p = j - 1
+					break
+				}
+			}
+		}
+		if depth != 0 || p < 0 {
+			return false
+		}
+	}
+	// a possibly qualified name, then INTO
+	j := p
+	for j >= 0 && (toks[j].Kind == tWord || toks[j].Kind == tQuoted) {
+		if j >= 2 && toks[j-1].Kind == tPunct && toks[j-1].Val == "." {
+			j -= 2
+			continue
+		}
+		break
+	}
+	if j < 1 || toks[j].Kind != tWord && toks[j].Kind != tQuoted {
+		return false
+	}
+	return toks[j-1].Kind == tWord && toks[j-1].Val == "into" && j-2 >= 0 && toks[j-2].Kind == tWord &&
+		(toks[j-2].Val == "insert" || toks[j-2].Val == "ignore" || toks[j-2].Val == "replace")
 }
 
 // pureHole reports whether a word is one Hole or several glued together.
@@ -305,7 +360,7 @@ func startsOperand(t token) bool {
 
 var tableWords = map[string]bool{
 	"from": true, "join": true, "into": true, "update": true, "table": true, "truncate": true,
-	"straight_join": true, "only": true,
+	"straight_join": true, "only": true, "copy": true,
 }
 
 var subqueryWords = map[string]bool{

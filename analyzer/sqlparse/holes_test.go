@@ -95,6 +95,22 @@ var holeCases = []parseCase{
 	{name: "hole in column name mysql", d: MySQL, sql: "SELECT id FROM entries ORDER BY e." + Hole + " ASC",
 		kind: "select", tables: ta("entries:read"), status: Parsed, reason: "built at run time"},
 
+	// rows and locking clauses built at run time
+	{name: "hole values rows pg", d: Postgres, sql: "INSERT INTO t (a, b) VALUES " + Hole + " RETURNING id",
+		kind: "insert", tables: ta("t:insert"), status: Parsed, reason: "(VALUES list)"},
+	{name: "hole values rows mysql", d: MySQL, sql: "INSERT INTO t (a, b) VALUES " + Hole,
+		kind: "insert", tables: ta("t:insert"), status: Parsed, reason: "(VALUES list)"},
+	{name: "hole after insert column list pg", d: Postgres, sql: "INSERT INTO billing.t (a, b) " + Hole,
+		kind: "insert", tables: ta("billing.t:insert"), status: Parsed, reason: "(VALUES list)"},
+	{name: "hole after insert table mysql", d: MySQL, sql: "INSERT IGNORE INTO t " + Hole + " ON DUPLICATE KEY UPDATE n = n + 1",
+		kind: "upsert", tables: ta("t:upsert"), status: Parsed, reason: "(VALUES list)"},
+	{name: "hole after for update mysql", d: MySQL, sql: "SELECT a FROM t WHERE id = ? FOR UPDATE " + Hole,
+		kind: "select", tables: ta("t:read"), status: Parsed, reason: "(clause)"},
+	{name: "hole after for update pg", d: Postgres, sql: "SELECT a FROM t WHERE id = $1 FOR UPDATE " + Hole,
+		kind: "select", tables: ta("t:read"), status: Parsed, reason: "(clause)"},
+	{name: "hole copy table pg", d: Postgres, sql: "COPY " + Hole + " (a, b) FROM STDIN",
+		kind: "insert", status: Unresolved, reason: "table name built at run time"},
+
 	// named-query template markers (listmonk) and fmt verbs left in query files
 	{name: "template markers pg", d: Postgres, sql: "SELECT subscribers.* FROM subscribers LEFT JOIN subscriber_lists ON subscriber_lists.subscriber_id = subscribers.id WHERE subscribers.status != 'x' AND %query% ORDER BY %order% OFFSET $1 LIMIT $2",
 		kind: "select", tables: ta("subscriber_lists:read", "subscribers:read"), status: Parsed, reason: "(ORDER BY or GROUP BY, condition)"},
