@@ -48,6 +48,12 @@ func FuzzParse(f *testing.F) {
 		default:
 			t.Errorf("Parse(%q).Status = %q", sql, got.Status)
 		}
+		if got.Status != Parsed && got.Reason == "" {
+			t.Errorf("Parse(%q): status %q without a reason", sql, got.Status)
+		}
+		if got.Status == Parsed && got.Reason != "" && !hasHole(markTemplates(sql)) {
+			t.Errorf("Parse(%q): parsed with reason %q but no part built at run time", sql, got.Reason)
+		}
 		if again := Parse(sql, d); !cmp.Equal(got, again) {
 			t.Errorf("Parse(%q) not deterministic:\n%s", sql, cmp.Diff(got, again))
 		}

@@ -638,6 +638,7 @@ func parseDDLStatement(sql string, d Dialect) Statement {
 	f := newFacts()
 	f.setKind("ddl")
 	var qreason string
+	var qstatus Status
 	for _, c := range SplitStatements(sql) {
 		q := ddlQuery(c.SQL)
 		if q == "" {
@@ -650,15 +651,18 @@ func parseDDLStatement(sql string, d Dialect) Statement {
 		for _, call := range qs.Calls {
 			f.calls[call] = true
 		}
-		if qs.Status != Parsed && qreason == "" {
-			qreason = "query of the view or table: " + qs.Reason
+		if qs.Reason != "" && qreason == "" {
+			qstatus, qreason = qs.Status, "query of the view or table: "+qs.Reason
 		}
 	}
 	st := f.finish(d)
-	if len(errs) > 0 {
+	switch {
+	case len(errs) > 0:
 		st.Status = Recovered
 		st.Reason = errs[0].Error()
-	} else if qreason != "" {
+	case qstatus == Parsed:
+		st.Reason = qreason // parsed, with a part built at run time
+	case qreason != "":
 		st.Status = Recovered
 		st.Reason = qreason
 	}
