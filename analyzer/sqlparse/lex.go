@@ -280,6 +280,29 @@ func jsonbKeyOperator(s string, toks []token, i int) bool {
 	return false
 }
 
+// mysqlAssignToEquals rewrites MySQL's := assignment (SELECT @n := @n + 1),
+// which xwb1989 does not know, to =; the tables of the statement are the
+// same.
+func mysqlAssignToEquals(s string) string {
+	if !strings.Contains(s, ":=") {
+		return s
+	}
+	toks := lex(s)
+	var b strings.Builder
+	prev := 0
+	for i, t := range toks {
+		if t.Kind == tPunct && t.Val == ":" && i+1 < len(toks) && toks[i+1].Val == "=" && toks[i+1].Off == t.End {
+			b.WriteString(s[prev:t.Off])
+			prev = t.End
+		}
+	}
+	if prev == 0 {
+		return s
+	}
+	b.WriteString(s[prev:])
+	return b.String()
+}
+
 func atoiSafe(s string) int {
 	n := 0
 	for _, c := range s {

@@ -195,7 +195,7 @@ func parseWith(sql string, d Dialect) (f *facts, err error) {
 		}
 	}()
 	if d == MySQL {
-		return parseMySQL(rewritePlaceholders(sql, MySQL))
+		return parseMySQL(mysqlAssignToEquals(rewritePlaceholders(sql, MySQL)))
 	}
 	return parsePostgres(rewritePlaceholders(sql, Postgres))
 }
