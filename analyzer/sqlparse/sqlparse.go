@@ -83,7 +83,10 @@ type Statement struct {
 	// duplicates. Table names are lower case without quotes; Postgres'
 	// default schema "public." is dropped, other schemas are kept. CTE names,
 	// aliases and MySQL's DUAL are not tables. Empty for DDL (see
-	// ParseSchema).
+	// ParseSchema), except that CREATE VIEW ... AS query and CREATE TABLE
+	// ... AS query list their query's tables as read. Empty for utility
+	// statements (BEGIN, SET, VACUUM, PRAGMA, LISTEN...), except LOCK, which
+	// lists the tables it locks as read.
 	Tables []TableAccess
 	// Joins lists each pair of distinct tables used together in the
 	// statement (joins, subqueries, UPDATE ... FROM, DELETE ... USING,
