@@ -130,10 +130,19 @@ func cacheKey(opts Options, specData []byte) (string, error) {
 		return "", err
 	}
 	fmt.Fprintf(h, "carve %s\nschema %d\n", exe, facts.SchemaVersion)
-	o := opts
-	o.Spec, o.Progress = nil, nil
-	o.Dir = root
-	optsJSON, _ := json.Marshal(o)
+	// Every option that changes the result; Spec is keyed by its bytes, Progress changes nothing.
+	optsJSON, err := json.Marshal(struct {
+		Dir, Dialect, Since        string
+		Patterns, Tags, AccessLogs []string
+		Tests, History             bool
+		Services, MaxCommits       int
+		Resolution, HistoryWeight  float64
+		Sweep                      []int
+	}{root, opts.Dialect, opts.Since, opts.Patterns, opts.Tags, opts.AccessLogs, opts.Tests, opts.History,
+		opts.Services, opts.MaxCommits, opts.Resolution, opts.HistoryWeight, opts.Sweep})
+	if err != nil {
+		return "", fmt.Errorf("cache key: %w", err)
+	}
 	fmt.Fprintf(h, "options %s\nspec %d\n", optsJSON, len(specData))
 	h.Write(specData)
 	if err := hashTree(h, root); err != nil {

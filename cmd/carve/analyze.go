@@ -28,7 +28,11 @@ type analyzeOptions struct {
 	tests   bool
 	dialect string
 	out     string
+	noCache bool
 	lib     analyzer.Options
+	// specData is the raw boundaries file evaluated (set by the spec extension), part of the
+	// cache key.
+	specData []byte
 }
 
 // analyzeExtension lets another command file add flags to carve analyze and act before the
@@ -72,12 +76,29 @@ Exit codes: 0 ok, 2 usage error, 3 the analysis could not run (nothing loaded).`
 	f.BoolVar(&o.tests, "tests", false, "include _test.go files")
 	f.StringVar(&o.dialect, "dialect", "", "SQL dialect: postgres or mysql (default: from the drivers the code imports)")
 	f.StringVarP(&o.out, "out", "o", "", "write the output to FILE instead of stdout")
+	f.BoolVar(&o.noCache, "no-cache", false, "always analyse; do not read or write the analysis cache ($CARVE_CACHE)")
 	for _, e := range analyzeExtensions {
 		if e.flags != nil {
 			e.flags(f, o)
 		}
 	}
 	return cmd
+}
+
+// analyzeCached runs the analysis through the content-keyed cache (docs/check.md): an
+// unchanged tree with the same options and carve binary reuses the stored result. History and
+// access logs are not content of the tree, so runs that read them always analyse.
+func analyzeCached(cmd *cobra.Command, o *analyzeOptions) (*analyzer.Result, error) {
+	compute := func() (*analyzer.Result, error) { return analyzer.Analyze(cmd.Context(), o.lib) }
+	if o.noCache || o.lib.History || len(o.lib.AccessLogs) > 0 {
+		return compute()
+	}
+	cache, err := analyzer.DefaultCache()
+	if err != nil {
+		return compute()
+	}
+	res, _, err := cache.Analyze(compute, o.lib, o.specData)
+	return res, err
 }
 
 // looksLikePath reports whether a command-line argument is written as a file system path
@@ -131,7 +152,7 @@ func runAnalyze(cmd *cobra.Command, args []string, o *analyzeOptions) error {
 		}
 	}
 	stop := startProgress(cmd.ErrOrStderr(), &o.lib)
-	res, err := analyzer.Analyze(cmd.Context(), o.lib)
+	res, err := analyzeCached(cmd, o)
 	stop()
 	if err != nil {
 		return withCode(exitAnalysis, err)

@@ -99,10 +99,15 @@ func (pf *proposalFlags) before(o *analyzeOptions) error {
 		}
 	}
 	if path != "" {
-		sp, err := spec.Load(path)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return withCode(exitUsage, fmt.Errorf("analyze: %v", err))
+		}
+		sp, err := spec.Parse(path, data)
 		if err != nil {
 			return withCode(exitUsage, err)
 		}
+		o.specData = data
 		o.lib.Spec = sp
 		if o.lib.Dialect == "" {
 			o.lib.Dialect = sp.Dialect
