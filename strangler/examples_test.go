@@ -40,7 +40,7 @@ func TestExamplesParse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	blocks := regexp.MustCompile("(?s)cat > strangler.yaml <<'EOF'\n(.*?)\nEOF").FindAllStringSubmatch(string(md), -1)
+	blocks := regexp.MustCompile("(?s)cat > \\S*\\.yaml <<'EOF'\n(.*?)\nEOF").FindAllStringSubmatch(string(md), -1)
 	if len(blocks) == 0 {
 		t.Fatal("no strangler.yaml example in docs/proxy.md")
 	}
