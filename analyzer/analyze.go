@@ -211,6 +211,9 @@ func summarize(res *Result) Summary {
 		if q.Attributed() {
 			s.SQLAttributed++
 		}
+		if q.NoData() {
+			s.SQLNoData++
+		}
 	}
 	if res.Proposal != nil {
 		s.Services = len(res.Proposal.Services)

@@ -34,14 +34,17 @@ func TestAnalyzeDeterministic(t *testing.T) {
 		if res.SchemaVersion != facts.SchemaVersion {
 			t.Errorf("SchemaVersion = %d, want %d", res.SchemaVersion, facts.SchemaVersion)
 		}
-		attributed := 0
+		attributed, ddl := 0, 0
 		for _, q := range res.SQL {
 			if q.Attributed() {
 				attributed++
 			}
+			if q.Kind == "ddl" || (q.Kind == "other" && q.Status != facts.Unresolved && len(q.Tables) == 0) {
+				ddl++
+			}
 		}
 		want := Summary{Packages: len(res.Packages), Units: len(res.Units), Routes: len(res.Routes), SQLStatements: len(res.SQL),
-			SQLAttributed: attributed, Tables: len(res.Tables), Transactions: len(res.Transactions), Skipped: len(res.Skipped)}
+			SQLAttributed: attributed, SQLNoData: ddl, Tables: len(res.Tables), Transactions: len(res.Transactions), Skipped: len(res.Skipped)}
 		if res.Proposal != nil {
 			want.Services, want.Findings = len(res.Proposal.Services), len(res.Proposal.Findings)
 		}

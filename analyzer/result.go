@@ -40,6 +40,7 @@ type Summary struct {
 	Routes        int `json:"routes"`
 	SQLStatements int `json:"sql_statements"`
 	SQLAttributed int `json:"sql_attributed"` // statements with ≥ 1 table and status ≠ unresolved
+	SQLNoData     int `json:"sql_no_data"`    // of SQLStatements, those that touch no data: DDL (its schema goes to tables/foreign_keys) and utility statements (SET, BEGIN, VACUUM…)
 	Tables        int `json:"tables"`
 	Transactions  int `json:"transactions"`
 	Services      int `json:"services"`

@@ -189,6 +189,13 @@ type SQL struct {
 // unresolved.
 func (s SQL) Attributed() bool { return len(s.Tables) > 0 && s.Status != Unresolved }
 
+// NoData reports whether the statement touches no data: DDL (whose schema is read into
+// Tables/ForeignKeys) or a utility statement (SET, BEGIN, VACUUM, …) that is understood and
+// names no table. Such statements are never "attributed" and are left out of attribution rates.
+func (s SQL) NoData() bool {
+	return s.Kind == "ddl" || (s.Kind == "other" && s.Status != Unresolved && len(s.Tables) == 0)
+}
+
 // Transaction is a set of statements run on one transaction value (also across functions the
 // transaction is passed to).
 type Transaction struct {

@@ -669,12 +669,14 @@ func (s *scanner) statement(st *site, sk *sink, v value) *stmt {
 		sql.Kind = ps.Kind
 		sql.Status = facts.Status(ps.Status)
 		sql.Reason = ps.Reason
-		if v.reason != "" && sql.Status == facts.Parsed {
-			sql.Status = facts.Recovered
-			sql.Reason = v.reason
-		}
-		if v.reason != "" && sql.Status == facts.Unresolved {
-			sql.Reason = v.reason + "; " + sql.Reason
+		// A statement with parts known only at run time keeps the grammar's status (sqlparse
+		// parses around holes and says so in its reason); the reason says what was not known.
+		if v.reason != "" {
+			if sql.Reason == "" {
+				sql.Reason = v.reason
+			} else {
+				sql.Reason = v.reason + "; " + sql.Reason
+			}
 		}
 		sql.Tables = convertTables(ps.Tables)
 		sql.Joins = ps.Joins

@@ -267,14 +267,8 @@ func writeAnalyzeText(w io.Writer, res *analyzer.Result) error {
 	ew.printf("  units         %d\n", s.Units)
 	ew.printf("  edges         %d\n", len(res.Edges))
 	ew.printf("  routes        %d\n", s.Routes)
-	ddl := 0
-	for _, q := range res.SQL {
-		if q.Kind == "ddl" {
-			ddl++
-		}
-	}
-	if ddl > 0 {
-		ew.printf("  sql           %d statements (%d DDL); %d of the %d others attributed to tables (%s)\n", s.SQLStatements, ddl, s.SQLAttributed, s.SQLStatements-ddl, percent(s.SQLAttributed, s.SQLStatements-ddl))
+	if ddl := s.SQLNoData; ddl > 0 {
+		ew.printf("  sql           %d statements (%d DDL or utility); %d of the %d others attributed to tables (%s)\n", s.SQLStatements, ddl, s.SQLAttributed, s.SQLStatements-ddl, percent(s.SQLAttributed, s.SQLStatements-ddl))
 	} else {
 		ew.printf("  sql           %d statements, %d attributed to tables (%s)\n", s.SQLStatements, s.SQLAttributed, percent(s.SQLAttributed, s.SQLStatements))
 	}

@@ -28,6 +28,7 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"num":     FormatNumber,
 	"percent": func(f float64) string { return FormatNumber(float64(int(1000*f+0.5))/10) + " %" },
 	"total":   func(g FindingGroup) int { return len(g.Items) + g.More },
+	"sub":     func(a, b int) int { return a - b },
 }).Parse(pageTemplate))
 
 var colorRE = regexp.MustCompile(`^#[0-9a-fA-F]{3,8}$`)

@@ -44,9 +44,13 @@ func Markdown(w io.Writer, v *View) error {
 	}
 	p("**%d services** proposed (source: %s) from %d packages and %d units; %d tables, %d routes, %d transactions.  \n",
 		s.Services, mdEscape(source), s.Packages, s.Units, s.Tables, s.Routes, s.Transactions)
-	p("**%d findings** cross the boundaries. SQL: %d of %d statements attributed to tables", s.Findings, s.SQLAttributed, s.SQLStatements)
-	if s.SQLStatements > 0 {
-		p(" (%s%%)", FormatNumber(float64(int(1000*float64(s.SQLAttributed)/float64(s.SQLStatements)+0.5))/10))
+	data := s.SQLStatements - s.SQLNoData // DDL and utility statements touch no data
+	p("**%d findings** cross the boundaries. SQL: %d of %d statements attributed to tables", s.Findings, s.SQLAttributed, data)
+	if s.SQLNoData > 0 {
+		p(" (%d more are DDL or utility)", s.SQLNoData)
+	}
+	if data > 0 {
+		p(" (%s%%)", FormatNumber(float64(int(1000*float64(s.SQLAttributed)/float64(data)+0.5))/10))
 	}
 	p(".")
 	if s.Skipped > 0 {
