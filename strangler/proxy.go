@@ -317,6 +317,8 @@ type reqState struct {
 	shadow     *shadowCapture
 	shadowOut  string
 	hdr        [7][1]string // backing arrays of single-value headers (st is never reused)
+	ridBuf     [36]byte     // backing bytes of a generated requestID (written once)
+	traceBuf   [55]byte     // backing bytes of traceID (written once)
 	sw         statusWriter // wraps the client's ResponseWriter
 }
 
@@ -460,9 +462,11 @@ func (p *Proxy) identify(r *http.Request, st *reqState, t *table) {
 	if vs := r.Header["X-Request-Id"]; len(vs) > 0 && validRequestID(vs[0]) {
 		st.requestID = vs[0]
 	} else {
-		st.requestID = newRequestID()
+		putRequestID(&st.ridBuf)
+		st.requestID = frozenString(st.ridBuf[:])
 	}
-	st.traceID = childTraceparent(r.Header["Traceparent"])
+	putTraceparent(&st.traceBuf, r.Header["Traceparent"])
+	st.traceID = frozenString(st.traceBuf[:])
 }
 
 func (t *table) isTrusted(ip string) bool {

@@ -2,6 +2,7 @@ package strangler
 
 import (
 	"math/rand/v2"
+	"unsafe"
 )
 
 const lowerHex = "0123456789abcdef"
@@ -19,8 +20,8 @@ func validRequestID(s string) bool {
 	return true
 }
 
-// newRequestID returns a random UUIDv4 string.
-func newRequestID() string {
+// putRequestID writes a random UUIDv4 string into s.
+func putRequestID(s *[36]byte) {
 	var u [16]byte
 	a, b := rand.Uint64(), rand.Uint64()
 	for i := 0; i < 8; i++ {
@@ -29,7 +30,6 @@ func newRequestID() string {
 	}
 	u[6] = u[6]&0x0f | 0x40
 	u[8] = u[8]&0x3f | 0x80
-	var s [36]byte
 	j := 0
 	for i, c := range u {
 		if i == 4 || i == 6 || i == 8 || i == 10 {
@@ -39,14 +39,12 @@ func newRequestID() string {
 		s[j], s[j+1] = lowerHex[c>>4], lowerHex[c&15]
 		j += 2
 	}
-	return string(s[:])
 }
 
-// childTraceparent returns the W3C traceparent to send upstream: the inbound trace id and
+// putTraceparent writes the W3C traceparent to send upstream into s: the inbound trace id and
 // flags with a new parent id (the proxy's span) when the inbound header is valid, else a new
 // sampled trace. tracestate is forwarded untouched by the caller.
-func childTraceparent(in []string) string {
-	var s [55]byte
+func putTraceparent(s *[55]byte, in []string) {
 	copy(s[:], "00-")
 	if len(in) == 1 && validTraceparent(in[0]) {
 		copy(s[3:35], in[0][3:35])
@@ -59,7 +57,13 @@ func childTraceparent(in []string) string {
 	s[35] = '-'
 	putHex(s[36:52], rand.Uint64()|1)
 	s[52] = '-'
-	return string(s[:])
+}
+
+// frozenString returns a string sharing b's memory. The caller must never write to b again:
+// reqState's id buffers are written once in identify and the state is never reused, so the
+// strings stay valid (and keep the state alive) for as long as anybody holds them.
+func frozenString(b []byte) string {
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 func putHex(dst []byte, v uint64) {
