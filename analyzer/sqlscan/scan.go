@@ -2,7 +2,7 @@
 // transactions they run in, and reads the module's .sql files (named queries, migrations and
 // schema files). It understands database/sql, sqlx, pgx (v4/v5, pgxpool), sqlc-generated code
 // (calls through the generated DBTX interface or any interface of the module with driver-like
-// methods), squirrel builders and named-query files; query text is reconstructed by constant
+// methods), squirrel builders, gorm and bun chains and named-query files; query text is reconstructed by constant
 // folding (docs/analyze.md) and handed to sqlparse. Scan is safe for concurrent use on
 // different programs; a Program is only read.
 package sqlscan
@@ -280,7 +280,7 @@ func (s *scanner) index() {
 				fi.calls = append(fi.calls, &site{fi: fi, call: call, fn: fn})
 				return true
 			}
-			if _, ok := s.driverSink(fn, fi); ok || isSquirrelTerminal(fn) || isGormFinisher(fn) {
+			if _, ok := s.driverSink(fn, fi); ok || isSquirrelTerminal(fn) || isGormFinisher(fn) || isBunFinisher(fn) {
 				fi.calls = append(fi.calls, &site{fi: fi, call: call, fn: fn})
 			}
 			return true
@@ -368,6 +368,14 @@ func (s *scanner) driverSink(fn *types.Func, fi *funcInfo) (*sink, bool) {
 		return check(0, "gorm")
 	case path == pkgGorm && isMethod && (name == "Begin") && recvName(sig) == "DB":
 		return begin("gorm")
+	case path == pkgBun && isMethod && (name == "Begin" || name == "BeginTx") && recvName(sig) != "Tx":
+		return begin("bun")
+	case path == pkgBun && isMethod && name == "NewRaw":
+		return check(0, "bun")
+	case path == pkgBun && isMethod && bunQueryType(fn) == "":
+		if i, ok := sqlMethods[name]; ok {
+			return check(i, "bun")
+		}
 	case isPgx(path) && isMethod:
 		if name == "Begin" || name == "BeginTx" {
 			if recvName(sig) == "Tx" {
@@ -601,6 +609,12 @@ func (s *scanner) emit() {
 			if isSquirrelTerminal(st.fn) {
 				if sq := s.squirrel(st); sq != nil {
 					s.stmts = append(s.stmts, sq)
+				}
+				continue
+			}
+			if isBunFinisher(st.fn) {
+				if b := s.bun(st); b != nil {
+					s.stmts = append(s.stmts, b)
 				}
 				continue
 			}

@@ -186,3 +186,12 @@ func TestScanDetails(t *testing.T) {
 		t.Errorf("schema tables mismatch (-want +got):\n%s", diff)
 	}
 }
+
+// TestScanBun checks the bun module's markers.
+func TestScanBun(t *testing.T) {
+	prog, err := load.Load(context.Background(), load.Config{Dir: "testdata/bunmod"})
+	if err != nil {
+		t.Fatalf("load testdata/bunmod: %v", err)
+	}
+	checkModule(t, "testdata/bunmod", Scan(prog, Options{}))
+}
