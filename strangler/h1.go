@@ -34,6 +34,13 @@ type h1Conn struct {
 	br        *bufio.Reader
 	bw        *bufio.Writer
 	idleSince time.Time
+	abort     func() // unblocks a pending read or write; built once per connection
+}
+
+func newH1Conn(nc net.Conn) *h1Conn {
+	c := &h1Conn{c: nc, br: bufio.NewReaderSize(nc, 4096), bw: bufio.NewWriterSize(nc, 4096)}
+	c.abort = func() { c.c.SetDeadline(time.Unix(1, 0)) }
+	return c
 }
 
 func newH1Transport(connect, response, idle time.Duration, maxIdle int) *h1Transport {
@@ -115,15 +122,18 @@ var errStaleConn = errors.New("stale keep-alive connection")
 
 // RoundTrip sends an eligible request.
 func (t *h1Transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	return t.exchange(req.URL.Host, req, req.Close, func(bw *bufio.Writer) error { return req.Write(bw) })
+	return t.exchange(req.URL.Host, req, req.Close, nil, func(bw *bufio.Writer) error { return req.Write(bw) })
 }
 
 // exchange writes a request with write on a pooled (or new) connection to addr and reads the
 // response to req (whose method and context count). A reused connection that turns out to be
 // closed by the upstream is replaced by a fresh one once: the request is idempotent and was
 // not answered.
-// closing says the written request asked for "Connection: close".
-func (t *h1Transport) exchange(addr string, req *http.Request, closing bool, write func(*bufio.Writer) error) (*http.Response, error) {
+// closing says the written request asked for "Connection: close". body, when not nil, is
+// where the response body wrapper is kept instead of a new allocation: the caller owns it,
+// must close each returned body before calling exchange again with the same body, and must
+// not use a closed body afterwards.
+func (t *h1Transport) exchange(addr string, req *http.Request, closing bool, body *h1Body, write func(*bufio.Writer) error) (*http.Response, error) {
 	for attempt := 0; ; attempt++ {
 		c := t.get(addr)
 		reused := c != nil
@@ -132,9 +142,9 @@ func (t *h1Transport) exchange(addr string, req *http.Request, closing bool, wri
 			if err != nil {
 				return nil, err
 			}
-			c = &h1Conn{c: nc, br: bufio.NewReaderSize(nc, 4096), bw: bufio.NewWriterSize(nc, 4096)}
+			c = newH1Conn(nc)
 		}
-		resp, err := t.roundTrip(c, addr, req, closing, write)
+		resp, err := t.roundTrip(c, addr, req, closing, body, write)
 		if err == nil {
 			return resp, nil
 		}
@@ -148,11 +158,11 @@ func (t *h1Transport) exchange(addr string, req *http.Request, closing bool, wri
 	}
 }
 
-func (t *h1Transport) roundTrip(c *h1Conn, addr string, req *http.Request, closing bool, write func(*bufio.Writer) error) (*http.Response, error) {
+func (t *h1Transport) roundTrip(c *h1Conn, addr string, req *http.Request, closing bool, body *h1Body, write func(*bufio.Writer) error) (*http.Response, error) {
 	if t.response > 0 {
 		c.c.SetDeadline(time.Now().Add(t.response))
 	}
-	stop := context.AfterFunc(req.Context(), func() { c.c.SetDeadline(time.Unix(1, 0)) })
+	stop := context.AfterFunc(req.Context(), c.abort)
 	if err := write(c.bw); err != nil {
 		stop()
 		return nil, staleIf(err)
@@ -186,8 +196,12 @@ func (t *h1Transport) roundTrip(c *h1Conn, addr string, req *http.Request, closi
 	if t.response > 0 {
 		c.c.SetDeadline(time.Time{})
 	}
-	resp.Body = &h1Body{rc: resp.Body, t: t, c: c, addr: addr, stop: stop,
+	if body == nil {
+		body = new(h1Body)
+	}
+	*body = h1Body{rc: resp.Body, t: t, c: c, addr: addr, stop: stop,
 		reuse: !resp.Close && !closing, eof: resp.Body == http.NoBody}
+	resp.Body = body
 	return resp, nil
 }
 
