@@ -83,7 +83,7 @@ func (p *Proxy) forwardDirect(w *statusWriter, r *http.Request, st *reqState, pl
 		if rerr != nil {
 			// The upstream broke off mid-body: abort the client connection so the client does
 			// not take a truncated body for a complete one (what ReverseProxy does).
-			pl.proxy.metrics.requests.WithLabelValues(directRouteName(st), st.variant.String(), "error").Inc()
+			routeMetricsOf(st).req[st.variant][0].Inc() // class 0 = "error"
 			panic(http.ErrAbortHandler)
 		}
 	}
@@ -92,11 +92,12 @@ func (p *Proxy) forwardDirect(w *statusWriter, r *http.Request, st *reqState, pl
 	}
 }
 
-func directRouteName(st *reqState) string {
+// routeMetricsOf returns the metric children of st's route, resolved once per table.
+func routeMetricsOf(st *reqState) *routeMetrics {
 	if st.route == nil {
-		return "default"
+		return st.table.defaultMetrics
 	}
-	return st.route.name
+	return st.route.metrics
 }
 
 // writeDirect writes the outbound request head for r.

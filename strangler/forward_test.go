@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -140,6 +141,7 @@ func sortStrings(s []string) {
 }
 
 func TestDirectTrailersStreamingAbort(t *testing.T) {
+	var broken atomic.Int64 // exchanges cut off upstream (the client may retry once)
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/d/trailer":
@@ -153,6 +155,7 @@ func TestDirectTrailersStreamingAbort(t *testing.T) {
 				w.(http.Flusher).Flush()
 			}
 		case "/d/broken":
+			broken.Add(1)
 			hj, _, _ := w.(http.Hijacker).Hijack()
 			io.WriteString(hj, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial")
 			hj.Close()
@@ -189,5 +192,28 @@ func TestDirectTrailersStreamingAbort(t *testing.T) {
 	// The proxy keeps serving.
 	if code, _, _ := get(t, p.url+"/d/stream"); code != 200 {
 		t.Errorf("after an aborted response: %d", code)
+	}
+	// Each aborted exchange is counted under the route's cached "error" class.
+	mf, err := p.gatherer.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var aborted float64 = -1
+	for _, f := range mf {
+		if f.GetName() != "carve_proxy_requests_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			l := map[string]string{}
+			for _, lp := range m.GetLabel() {
+				l[lp.GetName()] = lp.GetValue()
+			}
+			if l["route"] == "d" && l["variant"] == "service" && l["code"] == "error" {
+				aborted = m.GetCounter().GetValue()
+			}
+		}
+	}
+	if n := broken.Load(); n == 0 || aborted != float64(n) {
+		t.Errorf(`carve_proxy_requests_total{route="d",variant="service",code="error"} = %v, want %d (upstream exchanges cut off)`, aborted, n)
 	}
 }

@@ -105,3 +105,21 @@ retry: {attempts: 1, budget: 10}
 		t.Errorf("fallback: false but the monolith got %d requests", mono.hits.Load())
 	}
 }
+
+// TestAccessLogLevelFiltered: a logger whose level filters Info gets no access lines (the
+// proxy checks Enabled before building attributes) but still its warnings.
+func TestAccessLogLevelFiltered(t *testing.T) {
+	mono, svc := twoBackends(t)
+	var buf syncBuffer
+	cfg, err := Parse("t.yaml", []byte(cfgYAML(mono.URL, svc.URL, "  - {name: sale, match: {path_prefix: /api/sale}, service: timesale, stage: full}\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := startProxyConfig(t, cfg, Options{Logger: slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	if code, _, _ := get(t, p.url+"/api/sale/1"); code != 200 {
+		t.Fatalf("status %d, want 200", code)
+	}
+	if strings.Contains(buf.String(), `"msg":"request"`) {
+		t.Errorf("access line logged below the handler's level:\n%s", buf.String())
+	}
+}

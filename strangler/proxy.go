@@ -605,7 +605,8 @@ func (p *Proxy) finish(r *http.Request, st *reqState, start time.Time) {
 	if st.retries > 0 {
 		rm.retries.Add(float64(st.retries))
 	}
-	if !st.table.accessLog {
+	// Enabled first: a handler whose level filters access lines costs no attribute building.
+	if !st.table.accessLog || !p.log.Enabled(r.Context(), slog.LevelInfo) {
 		return
 	}
 	p.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
