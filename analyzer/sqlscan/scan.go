@@ -2,7 +2,7 @@
 // transactions they run in, and reads the module's .sql files (named queries, migrations and
 // schema files). It understands database/sql, sqlx, pgx (v4/v5, pgxpool), sqlc-generated code
 // (calls through the generated DBTX interface or any interface of the module with driver-like
-// methods), squirrel builders, gorm and bun chains and named-query files; query text is reconstructed by constant
+// methods), squirrel builders, gorm, bun and xorm chains and named-query files; query text is reconstructed by constant
 // folding (docs/analyze.md) and handed to sqlparse. Scan is safe for concurrent use on
 // different programs; a Program is only read.
 package sqlscan
@@ -280,7 +280,7 @@ func (s *scanner) index() {
 				fi.calls = append(fi.calls, &site{fi: fi, call: call, fn: fn})
 				return true
 			}
-			if _, ok := s.driverSink(fn, fi); ok || isSquirrelTerminal(fn) || isGormFinisher(fn) || isBunFinisher(fn) {
+			if _, ok := s.driverSink(fn, fi); ok || isSquirrelTerminal(fn) || isGormFinisher(fn) || isBunFinisher(fn) || isXormFinisher(fn) {
 				fi.calls = append(fi.calls, &site{fi: fi, call: call, fn: fn})
 			}
 			return true
@@ -368,6 +368,8 @@ func (s *scanner) driverSink(fn *types.Func, fi *funcInfo) (*sink, bool) {
 		return check(0, "gorm")
 	case path == pkgGorm && isMethod && (name == "Begin") && recvName(sig) == "DB":
 		return begin("gorm")
+	case path == pkgXorm && isMethod && name == "Begin" && recvName(sig) == "Session":
+		return begin("xorm")
 	case path == pkgBun && isMethod && (name == "Begin" || name == "BeginTx") && recvName(sig) != "Tx":
 		return begin("bun")
 	case path == pkgBun && isMethod && name == "NewRaw":
@@ -609,6 +611,12 @@ func (s *scanner) emit() {
 			if isSquirrelTerminal(st.fn) {
 				if sq := s.squirrel(st); sq != nil {
 					s.stmts = append(s.stmts, sq)
+				}
+				continue
+			}
+			if isXormFinisher(st.fn) {
+				if x := s.xorm(st); x != nil {
+					s.stmts = append(s.stmts, x)
 				}
 				continue
 			}

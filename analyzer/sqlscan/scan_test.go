@@ -195,3 +195,12 @@ func TestScanBun(t *testing.T) {
 	}
 	checkModule(t, "testdata/bunmod", Scan(prog, Options{}))
 }
+
+// TestScanXorm checks the xorm module's markers.
+func TestScanXorm(t *testing.T) {
+	prog, err := load.Load(context.Background(), load.Config{Dir: "testdata/xormmod"})
+	if err != nil {
+		t.Fatalf("load testdata/xormmod: %v", err)
+	}
+	checkModule(t, "testdata/xormmod", Scan(prog, Options{}))
+}

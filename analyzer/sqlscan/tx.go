@@ -33,6 +33,12 @@ func (s *scanner) addBegin(st *site, sk *sink) {
 		}
 		return false
 	})
+	if sk.via == "xorm" {
+		// xorm: session.Begin() makes the session itself transactional.
+		if sel, ok := ast.Unparen(st.call.Fun).(*ast.SelectorExpr); ok {
+			b.obj = rootObj(st.fi.pkg.TypesInfo, sel.X)
+		}
+	}
 	s.begins = append(s.begins, b)
 }
 
