@@ -103,6 +103,7 @@ func (s *scanner) files(res *Result) {
 					s.named = map[string]bool{}
 				}
 				s.named[q.Name] = true
+				s.addNamedSQL(q.Name, q.SQL, facts.Pos{File: rel, Line: q.Line})
 				st := sqlparse.Parse(q.SQL, sqlparse.Dialect(s.main))
 				res.SQL = append(res.SQL, facts.SQL{
 					Pos: facts.Pos{File: rel, Line: q.Line}, Via: "sqlfile", Dialect: s.main, Text: q.SQL,

@@ -229,6 +229,10 @@ func (s *scanner) fold(c *fnCtx, e ast.Expr, depth int) value {
 	case *ast.CallExpr:
 		return s.foldCall(c, e, 0, depth)
 	case *ast.SelectorExpr:
+		if name := s.tagQuery(c.info, e); name != "" {
+			s.namedUsed[name] = true
+			return value{text: s.namedSQL[name]}
+		}
 		return hole("value of field or selector " + exprString(e) + " not known statically")
 	case *ast.IndexExpr:
 		return hole("value of " + exprString(e) + " not known statically")

@@ -147,8 +147,13 @@ type scanner struct {
 	begins   []*begin
 	dialects map[string]facts.Dialect // package path → dialect
 	named    map[string]bool          // names of the queries of named-query files
-	steps    int                      // fold steps of the current query
-	main     facts.Dialect
+	// namedSQL and namedPos are the text and file positions of each named query; namedUsed
+	// the names reached through a `query:"name"` struct field (recorded at their callers).
+	namedSQL  map[string]string
+	namedPos  map[string][]facts.Pos
+	namedUsed map[string]bool
+	steps     int // fold steps of the current query
+	main      facts.Dialect
 }
 
 type pkgInit struct {
@@ -163,7 +168,8 @@ func (s *scanner) pkgInit(v *types.Var) (ast.Expr, *types.Info) {
 
 // Scan finds the SQL statements, transactions and schema of prog.
 func Scan(prog *load.Program, opts Options) *Result {
-	s := &scanner{prog: prog, opts: opts, funcs: map[*types.Func]*funcInfo{}, sinks: map[*types.Func]*sink{}, inits: map[*types.Var]pkgInit{}}
+	s := &scanner{prog: prog, opts: opts, funcs: map[*types.Func]*funcInfo{}, sinks: map[*types.Func]*sink{}, inits: map[*types.Var]pkgInit{},
+		namedSQL: map[string]string{}, namedPos: map[string][]facts.Pos{}, namedUsed: map[string]bool{}}
 	s.detectDialects()
 	res := &Result{Dialect: s.main}
 	s.files(res) // first: the names of named queries help resolve lookups
@@ -171,6 +177,7 @@ func Scan(prog *load.Program, opts Options) *Result {
 	s.findWrappers()
 	s.emit()
 	res.Transactions = s.transactions()
+	res.SQL = s.dropUsedNamed(res.SQL)
 	for _, st := range s.stmts {
 		res.SQL = append(res.SQL, st.sql)
 	}
@@ -280,7 +287,7 @@ func (s *scanner) index() {
 				fi.calls = append(fi.calls, &site{fi: fi, call: call, fn: fn})
 				return true
 			}
-			if _, ok := s.driverSink(fn, fi); ok || isSquirrelTerminal(fn) || isGormFinisher(fn) || isBunFinisher(fn) || isXormFinisher(fn) {
+			if _, ok := s.driverSink(fn, fi); ok || isSquirrelTerminal(fn) || isGormFinisher(fn) || isBunFinisher(fn) || isXormFinisher(fn) || s.stmtField(fi.pkg.TypesInfo, call, fn) != "" {
 				fi.calls = append(fi.calls, &site{fi: fi, call: call, fn: fn})
 			}
 			return true
@@ -612,6 +619,11 @@ func (s *scanner) emit() {
 				if sq := s.squirrel(st); sq != nil {
 					s.stmts = append(s.stmts, sq)
 				}
+				continue
+			}
+			if name := s.stmtField(fi.pkg.TypesInfo, st.call, st.fn); name != "" {
+				s.namedUsed[name] = true
+				s.stmts = append(s.stmts, s.statement(st, &sink{kind: sinkExec, via: s.stmtVia(st), recvParam: -2}, value{text: s.namedSQL[name]}))
 				continue
 			}
 			if isXormFinisher(st.fn) {

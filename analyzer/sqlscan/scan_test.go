@@ -204,3 +204,12 @@ func TestScanXorm(t *testing.T) {
 	}
 	checkModule(t, "testdata/xormmod", Scan(prog, Options{}))
 }
+
+// TestScanTagged checks prepared statements filled from named queries by struct tag.
+func TestScanTagged(t *testing.T) {
+	prog, err := load.Load(context.Background(), load.Config{Dir: "testdata/tagmod"})
+	if err != nil {
+		t.Fatalf("load testdata/tagmod: %v", err)
+	}
+	checkModule(t, "testdata/tagmod", Scan(prog, Options{}))
+}
