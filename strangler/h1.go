@@ -135,7 +135,13 @@ func (t *h1Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 // not use a closed body afterwards.
 func (t *h1Transport) exchange(addr string, req *http.Request, closing bool, body *h1Body, write func(*bufio.Writer) error) (*http.Response, error) {
 	for attempt := 0; ; attempt++ {
-		c := t.get(addr)
+		var c *h1Conn
+		if attempt == 0 {
+			// The retry dials: another pooled connection may be just as stale (the upstream
+			// restarted and closed them all), and a second stale one would turn a refused
+			// dial (a connection error, eligible for fallback) into a 502.
+			c = t.get(addr)
+		}
 		reused := c != nil
 		if c == nil {
 			nc, err := t.dialer.DialContext(req.Context(), "tcp", addr)

@@ -135,3 +135,38 @@ func TestH1ClientGone(t *testing.T) {
 		t.Errorf("proxy slow after a cancelled request")
 	}
 }
+
+// TestH1StaleRetryDials: when every pooled connection is stale and the upstream is gone, the
+// one retry dials (and reports the refused dial, a connection error that allows fallback)
+// instead of taking a second stale connection from the pool.
+func TestH1StaleRetryDials(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	tr := newH1Transport(time.Second, time.Second, time.Minute, 8)
+	defer tr.close()
+	for i := 0; i < 2; i++ {
+		nc, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc, err := ln.Accept()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc.Close() // the upstream closed its side: the pooled connection is stale
+		tr.put(addr, newH1Conn(nc))
+	}
+	ln.Close()
+	req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/x", nil)
+	resp, err := tr.RoundTrip(req)
+	if err == nil {
+		resp.Body.Close()
+		t.Fatal("round trip to a closed upstream succeeded")
+	}
+	if !connError(err) {
+		t.Errorf("error = %v, want the refused dial (a connection error)", err)
+	}
+}
