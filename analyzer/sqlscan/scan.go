@@ -377,7 +377,7 @@ func (s *scanner) driverSink(fn *types.Func, fi *funcInfo) (*sink, bool) {
 		return begin("gorm")
 	case path == pkgXorm && isMethod && name == "Begin" && recvName(sig) == "Session":
 		return begin("xorm")
-	case path == pkgBun && isMethod && (name == "Begin" || name == "BeginTx") && recvName(sig) != "Tx":
+	case path == pkgBun && isMethod && (name == "Begin" || name == "BeginTx" || name == "RunInTx") && recvName(sig) != "Tx":
 		return begin("bun")
 	case path == pkgBun && isMethod && name == "NewRaw":
 		return check(0, "bun")

@@ -33,6 +33,18 @@ func (s *scanner) addBegin(st *site, sk *sink) {
 		}
 		return false
 	})
+	if sk.via == "bun" && st.fn.Name() == "RunInTx" && len(st.call.Args) > 0 {
+		// bun: db.RunInTx(ctx, opts, func(ctx context.Context, tx bun.Tx) error {...}) — the
+		// transaction is the closure's last parameter.
+		b.obj = nil
+		if lit, ok := ast.Unparen(st.call.Args[len(st.call.Args)-1]).(*ast.FuncLit); ok {
+			if ps := lit.Type.Params.List; len(ps) > 0 {
+				if names := ps[len(ps)-1].Names; len(names) > 0 {
+					b.obj = st.fi.pkg.TypesInfo.ObjectOf(names[len(names)-1])
+				}
+			}
+		}
+	}
 	if sk.via == "xorm" {
 		// xorm: session.Begin() makes the session itself transactional.
 		if sel, ok := ast.Unparen(st.call.Fun).(*ast.SelectorExpr); ok {

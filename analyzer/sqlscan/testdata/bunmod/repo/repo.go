@@ -68,3 +68,14 @@ func Tx(ctx context.Context, db *bun.DB) error {
 func Unknown(ctx context.Context, db *bun.DB, m any) {
 	db.NewSelect().Model(m).Scan(ctx) // want sql unresolved
 }
+
+// InTx runs its statements in bun's RunInTx closure.
+func InTx(ctx context.Context, db *bun.DB) error {
+	return db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { // want tx accounts:update orders:insert
+		if _, err := tx.NewUpdate().Table("accounts").Set("n = 1").Where("id = 1").Exec(ctx); err != nil { // want sql accounts:update
+			return err
+		}
+		_, err := tx.NewInsert().TableExpr("orders").Exec(ctx) // want sql orders:insert
+		return err
+	})
+}
