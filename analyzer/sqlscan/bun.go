@@ -63,36 +63,55 @@ func (s *scanner) bun(st *site) *stmt {
 	var steps []sqStep
 	reason := ""
 	var root types.Object
-	var walk func(e ast.Expr, depth int)
-	walk = func(e ast.Expr, depth int) {
+	var walk func(c *fnCtx, e ast.Expr, depth int)
+	walk = func(c *fnCtx, e ast.Expr, depth int) {
 		if depth > 80 {
 			reason = "builder chain too deep"
 			return
 		}
 		switch x := ast.Unparen(e).(type) {
 		case *ast.CallExpr:
-			fn := calleeFunc(info, x)
+			fn := calleeFunc(c.info, x)
 			if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != pkgBun {
+				// A function of the module returning a builder: follow its returns.
+				if callee, ok := s.funcs[fn]; ok && fn != nil && callee.body != nil && depth < 40 {
+					n := 0
+					ast.Inspect(callee.body, func(nd ast.Node) bool {
+						switch r := nd.(type) {
+						case *ast.FuncLit:
+							return false
+						case *ast.ReturnStmt:
+							if len(r.Results) >= 1 {
+								n++
+								walk(callee.ctx, r.Results[0], depth+1)
+							}
+						}
+						return true
+					})
+					if n > 0 {
+						return
+					}
+				}
 				if fn != nil {
 					reason = "builder comes from " + fn.Name()
 				}
 				return
 			}
-			steps = append(steps, sqStep{fn.Name(), x.Args})
+			steps = append(steps, sqStep{fn.Name(), x.Args, c})
 			se, ok := ast.Unparen(x.Fun).(*ast.SelectorExpr)
 			if !ok {
 				return
 			}
 			if strings.HasPrefix(fn.Name(), "New") {
-				if root == nil {
-					root = rootObj(info, se.X)
+				if root == nil && c == st.fi.ctx {
+					root = rootObj(c.info, se.X)
 				}
 				return
 			}
-			walk(se.X, depth+1)
+			walk(c, se.X, depth+1)
 		case *ast.Ident:
-			obj := info.Uses[x]
-			as := st.fi.ctx.assign[obj]
+			obj := c.info.Uses[x]
+			as := c.assign[obj]
 			if len(as) == 0 {
 				if _, ok := obj.(*types.Var); ok {
 					reason = "builder " + x.Name + " comes from outside the function"
@@ -103,18 +122,18 @@ func (s *scanner) bun(st *site) *stmt {
 				if a.rhs == nil || a.pos >= x.Pos() && a.stmt != nil {
 					continue
 				}
-				if _, self := st.fi.ctx.cur[obj]; self {
+				if _, self := c.cur[obj]; self {
 					continue
 				}
-				st.fi.ctx.cur[obj] = value{}
-				walk(a.rhs, depth+1)
-				delete(st.fi.ctx.cur, obj)
+				c.cur[obj] = value{}
+				walk(c, a.rhs, depth+1)
+				delete(c.cur, obj)
 			}
 		default:
 			reason = "builder not followed"
 		}
 	}
-	walk(sel.X, 0)
+	walk(st.fi.ctx, sel.X, 0)
 	for _, stp := range steps {
 		if bunFinishers[stp.name] || stp.name == "NewRaw" {
 			return nil // an inner finisher was recorded; NewRaw is SQL text
@@ -124,11 +143,11 @@ func (s *scanner) bun(st *site) *stmt {
 	table, model := "", ""
 	upsert := false
 	var reads []string
-	tableArg := func(args []ast.Expr) string {
+	tableArg := func(c *fnCtx, args []ast.Expr) string {
 		if len(args) == 0 {
 			return ""
 		}
-		v := s.fold(st.fi.ctx, args[0], 0)
+		v := s.fold(c, args[0], 0)
 		if !v.known() {
 			if reason == "" {
 				reason = "table name not constant"
@@ -141,7 +160,7 @@ func (s *scanner) bun(st *site) *stmt {
 		}
 		name := f[0]
 		if name == "?" && len(args) > 1 {
-			name = s.bunIdent(st, args[1])
+			name = s.bunIdent(c, args[1])
 			if name == "" {
 				if reason == "" {
 					reason = "table name not constant"
@@ -156,12 +175,12 @@ func (s *scanner) bun(st *site) *stmt {
 		switch stp.name {
 		case "Model":
 			if len(stp.args) > 0 {
-				if m := s.bunTable(info.TypeOf(stp.args[0])); m != "" {
+				if m := s.bunTable(stp.ctx.info.TypeOf(stp.args[0])); m != "" {
 					model = m
 				}
 			}
 		case "Table", "TableExpr", "ModelTableExpr":
-			if t := tableArg(stp.args); t != "" {
+			if t := tableArg(stp.ctx, stp.args); t != "" {
 				if table == "" || stp.name == "ModelTableExpr" {
 					table = t
 				} else {
@@ -170,13 +189,13 @@ func (s *scanner) bun(st *site) *stmt {
 			}
 		case "Join":
 			if len(stp.args) > 0 {
-				v := s.fold(st.fi.ctx, stp.args[0], 0)
+				v := s.fold(stp.ctx, stp.args[0], 0)
 				f := strings.Fields(v.text)
 				for j := 0; j+1 < len(f); j++ {
 					if strings.EqualFold(f[j], "JOIN") {
 						t := f[j+1]
 						if t == "?" && len(stp.args) > 1 {
-							t = s.bunIdent(st, stp.args[1])
+							t = s.bunIdent(stp.ctx, stp.args[1])
 						}
 						if t != "" && t != "?" && !strings.Contains(t, sqlHoleMark) {
 							reads = append(reads, normTable(t, st.fi.dialect))
@@ -186,7 +205,7 @@ func (s *scanner) bun(st *site) *stmt {
 			}
 		case "On":
 			if len(stp.args) > 0 {
-				v := s.fold(st.fi.ctx, stp.args[0], 0)
+				v := s.fold(stp.ctx, stp.args[0], 0)
 				if strings.HasPrefix(strings.ToUpper(strings.TrimSpace(v.text)), "CONFLICT") || strings.Contains(strings.ToUpper(v.text), "DUPLICATE KEY") {
 					upsert = true
 				}
@@ -241,15 +260,15 @@ func (s *scanner) bun(st *site) *stmt {
 const sqlHoleMark = sqlparse.Hole
 
 // bunIdent returns the constant name of bun.Ident("t") / bun.Name("t"), or "".
-func (s *scanner) bunIdent(st *site, e ast.Expr) string {
+func (s *scanner) bunIdent(c *fnCtx, e ast.Expr) string {
 	call, ok := ast.Unparen(e).(*ast.CallExpr)
 	if !ok {
 		return ""
 	}
-	fn := calleeFunc(st.fi.pkg.TypesInfo, call)
+	fn := calleeFunc(c.info, call)
 	if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != pkgBun || (fn.Name() != "Ident" && fn.Name() != "Name" && fn.Name() != "Safe") || len(call.Args) != 1 {
 		// bun.Ident is a conversion to a named string type, not a function call.
-		tv, ok := st.fi.pkg.TypesInfo.Types[call.Fun]
+		tv, ok := c.info.Types[call.Fun]
 		if !ok || !tv.IsType() || len(call.Args) != 1 {
 			return ""
 		}
@@ -258,7 +277,7 @@ func (s *scanner) bunIdent(st *site, e ast.Expr) string {
 			return ""
 		}
 	}
-	v := s.fold(st.fi.ctx, call.Args[0], 0)
+	v := s.fold(c, call.Args[0], 0)
 	if !v.known() {
 		return ""
 	}

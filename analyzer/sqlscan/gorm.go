@@ -58,7 +58,7 @@ func (s *scanner) gorm(st *site) *stmt {
 		if fn == nil || !isGormDB(fn) {
 			break
 		}
-		steps = append(steps, sqStep{fn.Name(), call.Args})
+		steps = append(steps, sqStep{fn.Name(), call.Args, nil})
 		inner, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
 		if !ok {
 			break

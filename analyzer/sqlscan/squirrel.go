@@ -28,6 +28,7 @@ func isSquirrelTerminal(fn *types.Func) bool {
 type sqStep struct {
 	name string
 	args []ast.Expr
+	ctx  *fnCtx // function the step is written in (bun chains may cross functions); nil: the site's
 }
 
 // squirrel reads the builder chain ending at a terminal call (ToSql, Exec, QueryRow...),
@@ -53,7 +54,7 @@ func (s *scanner) squirrel(st *site) *stmt {
 		case *ast.CallExpr:
 			fn := calleeFunc(info, x)
 			if fn != nil && fn.Pkg() != nil && isSquirrel(fn.Pkg().Path()) {
-				steps = append(steps, sqStep{fn.Name(), x.Args})
+				steps = append(steps, sqStep{fn.Name(), x.Args, nil})
 			}
 			if se, ok := ast.Unparen(x.Fun).(*ast.SelectorExpr); ok {
 				if _, isPkg := info.Uses[identOf(se.X)].(*types.PkgName); !isPkg {

@@ -65,7 +65,7 @@ func (s *scanner) xorm(st *site) *stmt {
 		if fn == nil || !isXorm(fn) {
 			break
 		}
-		steps = append(steps, sqStep{fn.Name(), call.Args})
+		steps = append(steps, sqStep{fn.Name(), call.Args, nil})
 		inner, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
 		if !ok {
 			break

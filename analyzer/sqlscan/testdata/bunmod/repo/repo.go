@@ -79,3 +79,17 @@ func InTx(ctx context.Context, db *bun.DB) error {
 		return err
 	})
 }
+
+func newSelectFollows(db bun.IDB, id string) *bun.SelectQuery {
+	return db.NewSelect().
+		TableExpr("? AS ?", bun.Ident("follows"), bun.Ident("follow")).
+		Where("account_id = ?", id)
+}
+
+// Helper follows a builder made by a function of the module.
+func Helper(ctx context.Context, db *bun.DB) ([]string, error) {
+	var ids []string
+	q := newSelectFollows(db, "1")
+	_, err := q.Exec(ctx, &ids) // want sql follows:read
+	return ids, err
+}
