@@ -312,7 +312,8 @@ func (s *scanner) bunTable(t types.Type) string {
 	return gormPlural(bunUnderscore(n.Obj().Name()))
 }
 
-// namedStruct unwraps pointers, slices and arrays down to a named struct type, or nil.
+// namedStruct unwraps pointers, slices, arrays and map values down to a named struct type,
+// or nil.
 func namedStruct(t types.Type) *types.Named {
 	for t != nil {
 		switch u := t.(type) {
@@ -323,6 +324,9 @@ func namedStruct(t types.Type) *types.Named {
 			t = u.Elem()
 			continue
 		case *types.Array:
+			t = u.Elem()
+			continue
+		case *types.Map:
 			t = u.Elem()
 			continue
 		}

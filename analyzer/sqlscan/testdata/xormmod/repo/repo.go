@@ -33,7 +33,9 @@ func All(x *xorm.Engine, s *xorm.Session, last string) error {
 	s.Where("id = ?", 2).Delete(&Label{})                                                     // want sql label:delete
 	x.Exec("DELETE FROM sessions WHERE id = ?", 1)                                            // want sql sessions:delete
 	s.SQL("SELECT * FROM users WHERE id = ?", 1).Find(&tokens)                                // want sql users:read
-	x.QueryString("SELECT name FROM teams")                                                   // want sql teams:read
+	byID := map[int64]*OrderItem{}
+	s.In("id", []int64{1, 2}).Find(&byID)   // want sql order_item:read
+	x.QueryString("SELECT name FROM teams") // want sql teams:read
 	return nil
 }
 
