@@ -174,6 +174,7 @@ func Scan(prog *load.Program, opts Options) *Result {
 	res := &Result{Dialect: s.main}
 	s.files(res) // first: the names of named queries help resolve lookups
 	s.index()
+	s.xormSessionFuncs()
 	s.findWrappers()
 	s.emit()
 	res.Transactions = s.transactions()

@@ -45,7 +45,7 @@ func (s *scanner) addBegin(st *site, sk *sink) {
 			}
 		}
 	}
-	if sk.via == "xorm" {
+	if sk.via == "xorm" && st.fn.Name() == "Begin" && st.fn.Pkg() != nil && st.fn.Pkg().Path() == pkgXorm {
 		// xorm: session.Begin() makes the session itself transactional.
 		if sel, ok := ast.Unparen(st.call.Fun).(*ast.SelectorExpr); ok {
 			b.obj = rootObj(st.fi.pkg.TypesInfo, sel.X)

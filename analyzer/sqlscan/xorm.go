@@ -191,3 +191,32 @@ func xormSnake(name string) string {
 	}
 	return string(b)
 }
+
+// xormSessionFuncs registers the module's functions that return a *xorm.Session they began
+// (s := x.NewSession(); s.Begin(); return s) as transaction beginnings: each call starts one.
+func (s *scanner) xormSessionFuncs() {
+	for _, fi := range s.ordered {
+		if fi.obj == nil {
+			continue
+		}
+		sig := fi.obj.Type().(*types.Signature)
+		if sig.Results().Len() == 0 || !isXormSession(sig.Results().At(0).Type()) {
+			continue
+		}
+		for _, st := range fi.calls {
+			if st.fn.Name() == "Begin" && st.fn.Pkg() != nil && st.fn.Pkg().Path() == pkgXorm {
+				s.sinks[fi.obj] = &sink{kind: sinkBegin, via: "xorm", recvParam: -2}
+				break
+			}
+		}
+	}
+}
+
+func isXormSession(t types.Type) bool {
+	p, ok := t.(*types.Pointer)
+	if !ok {
+		return false
+	}
+	n, ok := p.Elem().(*types.Named)
+	return ok && n.Obj().Name() == "Session" && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == pkgXorm
+}

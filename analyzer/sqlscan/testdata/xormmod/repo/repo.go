@@ -53,3 +53,31 @@ func Tx(x *xorm.Engine) error {
 func Unknown(s *xorm.Session, bean any) {
 	s.Get(bean) // want sql unresolved
 }
+
+var engine *xorm.Engine
+
+// NewSession returns a session in a transaction (as vikunja's db.NewSession does).
+func NewSession() *xorm.Session {
+	s := engine.NewSession()
+	if err := s.Begin(); err != nil {
+		panic(err)
+	}
+	return s
+}
+
+func UsesNewSession() error {
+	s := NewSession() // want tx label:insert order_item:update
+	defer s.Close()
+	if _, err := s.Insert(&Label{}); err != nil { // want sql label:insert
+		return err
+	}
+	if err := update(s); err != nil {
+		return err
+	}
+	return s.Commit()
+}
+
+func update(s *xorm.Session) error {
+	_, err := s.Where("id = 1").Update(&OrderItem{}) // want sql order_item:update
+	return err
+}
