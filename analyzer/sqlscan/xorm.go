@@ -82,7 +82,7 @@ func (s *scanner) xorm(st *site) *stmt {
 		if len(st.call.Args) == 0 {
 			return nil
 		}
-		if b, ok := info.TypeOf(st.call.Args[0]).Underlying().(*types.Basic); !ok || b.Info()&types.IsString == 0 {
+		if !isStringType(info.TypeOf(st.call.Args[0])) {
 			return nil // Exec(bean...) style calls are not SQL text
 		}
 		return s.statement(st, sk, s.fold(st.fi.ctx, st.call.Args[0], 0))
@@ -97,7 +97,7 @@ func (s *scanner) xorm(st *site) *stmt {
 			if len(stp.args) == 0 {
 				continue
 			}
-			if t, ok := info.TypeOf(stp.args[0]).Underlying().(*types.Basic); ok && t.Info()&types.IsString != 0 {
+			if isStringType(info.TypeOf(stp.args[0])) {
 				if v := s.fold(st.fi.ctx, stp.args[0], 0); v.known() {
 					if f := strings.Fields(v.text); len(f) > 0 {
 						table = normTable(f[0], st.fi.dialect)
@@ -219,4 +219,13 @@ func isXormSession(t types.Type) bool {
 	}
 	n, ok := p.Elem().(*types.Named)
 	return ok && n.Obj().Name() == "Session" && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == pkgXorm
+}
+
+// isStringType reports whether t (possibly nil) is a string type.
+func isStringType(t types.Type) bool {
+	if t == nil {
+		return false
+	}
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsString != 0
 }
