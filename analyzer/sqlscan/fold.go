@@ -394,6 +394,30 @@ func (s *scanner) foldCall(c *fnCtx, call *ast.CallExpr, idx int, depth int) val
 			}
 		}
 		return v
+	case pkg == "strings" && (name == "ReplaceAll" || name == "Replace") && idx == 0 && len(call.Args) >= 3:
+		// A template filled at run time (strings.ReplaceAll(q, "%order%", by)): the
+		// replacement is folded, a hole when it is not constant.
+		v := s.fold(c, call.Args[0], depth+1)
+		old := s.fold(c, call.Args[1], depth+1)
+		if !v.known() || !old.known() || old.text == "" {
+			return hole("result of strings." + name + " not known statically")
+		}
+		repl := s.fold(c, call.Args[2], depth+1)
+		rtext, reason := repl.text, ""
+		if !repl.known() {
+			rtext, reason = sqlparse.Hole, "strings."+name+" replacement not constant"
+		}
+		n := -1
+		if name == "Replace" && len(call.Args) == 4 {
+			nv := c.info.Types[call.Args[3]]
+			if nv.Value == nil {
+				return hole("strings.Replace count not constant")
+			}
+			if k, ok := constant.Int64Val(nv.Value); ok {
+				n = int(k)
+			}
+		}
+		return value{text: strings.Replace(v.text, old.text, rtext, n), reason: reason}
 	case isRebind(fn) && idx == 0:
 		if arg := rebindArg(fn, call); arg != nil {
 			return s.fold(c, arg, depth+1)

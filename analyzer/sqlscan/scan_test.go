@@ -211,5 +211,11 @@ func TestScanTagged(t *testing.T) {
 	if err != nil {
 		t.Fatalf("load testdata/tagmod: %v", err)
 	}
-	checkModule(t, "testdata/tagmod", Scan(prog, Options{}))
+	res := Scan(prog, Options{})
+	checkModule(t, "testdata/tagmod", res)
+	for _, s := range res.SQL {
+		if s.Pos.String() == "store/store.go:60" && !strings.Contains(s.Reason, "strings.ReplaceAll replacement not constant") {
+			t.Errorf("statement at %s: reason %q, want the ReplaceAll replacement named", s.Pos, s.Reason)
+		}
+	}
 }

@@ -13,3 +13,6 @@ INSERT INTO lists (name) VALUES ($1);
 -- want sql campaigns:read
 -- name: unused-query
 SELECT * FROM campaigns;
+
+-- name: query-bounces
+SELECT * FROM bounces ORDER BY %order%;

@@ -4,6 +4,7 @@ package store
 import (
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -16,6 +17,7 @@ type Queries struct {
 	UnusedQuery         *sqlx.Stmt `query:"unused-query"`
 	QuerySubscribers    string     `query:"query-subscribers"`
 	NotNamed            *sqlx.Stmt `query:"no-such-query"`
+	QueryBounces        string     `query:"query-bounces"`
 }
 
 type Core struct {
@@ -50,4 +52,10 @@ func (c *Core) Query(cond string) error {
 
 func (c *Core) Other() {
 	c.q.NotNamed.Exec()
+}
+
+func (c *Core) Bounces(order string) error {
+	var out []int
+	stmt := strings.ReplaceAll(c.q.QueryBounces, "%order%", order+" DESC")
+	return c.db.Select(&out, stmt) // want sql bounces:read
 }
