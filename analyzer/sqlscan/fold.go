@@ -399,7 +399,10 @@ func (s *scanner) foldCall(c *fnCtx, call *ast.CallExpr, idx int, depth int) val
 		// replacement is folded, a hole when it is not constant.
 		v := s.fold(c, call.Args[0], depth+1)
 		old := s.fold(c, call.Args[1], depth+1)
-		if !v.known() || !old.known() || old.text == "" {
+		if strings.Contains(v.text, "\x00P") && v.reason == "" {
+			return v // a template given as a parameter: its callers' text keeps the placeholder
+		}
+		if strings.Contains(v.text, "\x00P") || strings.Contains(v.text, "\x01") || !old.known() || old.text == "" {
 			return hole("result of strings." + name + " not known statically")
 		}
 		repl := s.fold(c, call.Args[2], depth+1)
@@ -415,6 +418,13 @@ func (s *scanner) foldCall(c *fnCtx, call *ast.CallExpr, idx int, depth int) val
 			}
 			if k, ok := constant.Int64Val(nv.Value); ok {
 				n = int(k)
+			}
+		}
+		if v.reason != "" {
+			if reason == "" {
+				reason = v.reason
+			} else {
+				reason = v.reason + "; " + reason
 			}
 		}
 		return value{text: strings.Replace(v.text, old.text, rtext, n), reason: reason}
