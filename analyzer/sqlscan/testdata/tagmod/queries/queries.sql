@@ -16,3 +16,6 @@ SELECT * FROM campaigns;
 
 -- name: query-bounces
 SELECT * FROM bounces ORDER BY %order%;
+
+-- name: delete-by-query
+DELETE FROM subscribers WHERE id IN (SELECT id FROM subscribers WHERE %query%);

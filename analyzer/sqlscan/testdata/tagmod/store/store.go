@@ -18,6 +18,7 @@ type Queries struct {
 	QuerySubscribers    string     `query:"query-subscribers"`
 	NotNamed            *sqlx.Stmt `query:"no-such-query"`
 	QueryBounces        string     `query:"query-bounces"`
+	DeleteByQuery       string     `query:"delete-by-query"`
 }
 
 type Core struct {
@@ -58,4 +59,15 @@ func (c *Core) Bounces(order string) error {
 	var out []int
 	stmt := strings.ReplaceAll(c.q.QueryBounces, "%order%", order+" DESC")
 	return c.db.Select(&out, stmt) // want sql bounces:read
+}
+
+func (c *Core) execTpl(tpl, cond string) error {
+	stmt := strings.ReplaceAll(tpl, "%query%", cond)
+	_, err := c.db.Exec(stmt)
+	return err
+}
+
+// DeleteByQuery passes a template to a function that fills it.
+func (c *Core) DeleteByQuery(cond string) error {
+	return c.execTpl(c.q.DeleteByQuery, cond) // want sql subscribers:delete subscribers:read
 }
