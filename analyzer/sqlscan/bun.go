@@ -60,160 +60,14 @@ func (s *scanner) bun(st *site) *stmt {
 	if !ok {
 		return nil
 	}
-	var steps []sqStep
-	reason := ""
-	var root types.Object
-	var walk func(c *fnCtx, e ast.Expr, depth int)
-	walk = func(c *fnCtx, e ast.Expr, depth int) {
-		if depth > 80 {
-			reason = "builder chain too deep"
-			return
-		}
-		switch x := ast.Unparen(e).(type) {
-		case *ast.CallExpr:
-			fn := calleeFunc(c.info, x)
-			if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != pkgBun {
-				// A function of the module returning a builder: follow its returns.
-				if callee, ok := s.funcs[fn]; ok && fn != nil && callee.body != nil && depth < 40 {
-					n := 0
-					ast.Inspect(callee.body, func(nd ast.Node) bool {
-						switch r := nd.(type) {
-						case *ast.FuncLit:
-							return false
-						case *ast.ReturnStmt:
-							if len(r.Results) >= 1 {
-								n++
-								walk(callee.ctx, r.Results[0], depth+1)
-							}
-						}
-						return true
-					})
-					if n > 0 {
-						return
-					}
-				}
-				if fn != nil {
-					reason = "builder comes from " + fn.Name()
-				}
-				return
-			}
-			steps = append(steps, sqStep{fn.Name(), x.Args, c})
-			se, ok := ast.Unparen(x.Fun).(*ast.SelectorExpr)
-			if !ok {
-				return
-			}
-			if strings.HasPrefix(fn.Name(), "New") {
-				if root == nil && c == st.fi.ctx {
-					root = rootObj(c.info, se.X)
-				}
-				return
-			}
-			walk(c, se.X, depth+1)
-		case *ast.Ident:
-			obj := c.info.Uses[x]
-			as := c.assign[obj]
-			if len(as) == 0 {
-				if _, ok := obj.(*types.Var); ok {
-					reason = "builder " + x.Name + " comes from outside the function"
-				}
-				return
-			}
-			for _, a := range as {
-				if a.rhs == nil || a.pos >= x.Pos() && a.stmt != nil {
-					continue
-				}
-				if _, self := c.cur[obj]; self {
-					continue
-				}
-				c.cur[obj] = value{}
-				walk(c, a.rhs, depth+1)
-				delete(c.cur, obj)
-			}
-		default:
-			reason = "builder not followed"
-		}
-	}
-	walk(st.fi.ctx, sel.X, 0)
-	for _, stp := range steps {
-		if bunFinishers[stp.name] || stp.name == "NewRaw" {
-			return nil // an inner finisher was recorded; NewRaw is SQL text
-		}
+	q := s.bunChain(st.fi.ctx, sel.X, st.fi.dialect, 0)
+	if q == nil {
+		return nil // an inner finisher was recorded; NewRaw is SQL text
 	}
 	access := bunQueries[bunQueryType(st.fn)]
-	table, model := "", ""
-	upsert := false
-	var reads []string
-	tableArg := func(c *fnCtx, args []ast.Expr) string {
-		if len(args) == 0 {
-			return ""
-		}
-		v := s.fold(c, args[0], 0)
-		if !v.known() {
-			if reason == "" {
-				reason = "table name not constant"
-			}
-			return ""
-		}
-		f := strings.Fields(v.text)
-		if len(f) == 0 {
-			return ""
-		}
-		name := f[0]
-		if name == "?" && len(args) > 1 {
-			name = s.bunIdent(c, args[1])
-			if name == "" {
-				if reason == "" {
-					reason = "table name not constant"
-				}
-				return ""
-			}
-		}
-		return normTable(name, st.fi.dialect)
-	}
-	for i := len(steps) - 1; i >= 0; i-- {
-		stp := steps[i]
-		switch stp.name {
-		case "Model":
-			if len(stp.args) > 0 {
-				if m := s.bunTable(stp.ctx.info.TypeOf(stp.args[0])); m != "" {
-					model = m
-				}
-			}
-		case "Table", "TableExpr", "ModelTableExpr":
-			if t := tableArg(stp.ctx, stp.args); t != "" {
-				if table == "" || stp.name == "ModelTableExpr" {
-					table = t
-				} else {
-					reads = append(reads, t)
-				}
-			}
-		case "Join":
-			if len(stp.args) > 0 {
-				v := s.fold(stp.ctx, stp.args[0], 0)
-				f := strings.Fields(v.text)
-				for j := 0; j+1 < len(f); j++ {
-					if strings.EqualFold(f[j], "JOIN") {
-						t := f[j+1]
-						if t == "?" && len(stp.args) > 1 {
-							t = s.bunIdent(stp.ctx, stp.args[1])
-						}
-						if t != "" && t != "?" && !strings.Contains(t, sqlHoleMark) {
-							reads = append(reads, normTable(t, st.fi.dialect))
-						}
-					}
-				}
-			}
-		case "On":
-			if len(stp.args) > 0 {
-				v := s.fold(stp.ctx, stp.args[0], 0)
-				if strings.HasPrefix(strings.ToUpper(strings.TrimSpace(v.text)), "CONFLICT") || strings.Contains(strings.ToUpper(v.text), "DUPLICATE KEY") {
-					upsert = true
-				}
-			}
-		}
-	}
-	if table == "" {
-		table = model
+	table, reason, reads, upsert, root := q.table, q.reason, q.reads, q.upsert, q.root
+	if table == "" && access == facts.Read && len(reads) > 0 {
+		table, reads = reads[0], reads[1:] // selecting from a subquery reads its tables
 	}
 	kind := map[facts.Access]string{facts.Read: "select", facts.Insert: "insert", facts.Update: "update", facts.Delete: "delete"}[access]
 	if access == facts.Insert && upsert {
@@ -360,4 +214,202 @@ func bunUnderscore(s string) string {
 		}
 	}
 	return string(r)
+}
+
+// bunQuery is what a bun builder chain says: its table (from Table/TableExpr/
+// ModelTableExpr, else the model), the tables it reads besides (joins, subqueries), and whether
+// an insert is an upsert.
+type bunQuery struct {
+	table, reason string
+	reads         []string
+	upsert        bool
+	root          types.Object
+}
+
+// bunChain reads the builder chain of e in the function of c (nil when the chain holds an
+// inner finisher, recorded there, or NewRaw, which is SQL text). Builder arguments of type
+// *bun.SelectQuery (subqueries) add their tables as reads, depth-bounded.
+func (s *scanner) bunChain(top *fnCtx, e ast.Expr, dialect facts.Dialect, depth int) *bunQuery {
+	var steps []sqStep
+	reason := ""
+	var root types.Object
+	var walk func(c *fnCtx, e ast.Expr, depth int)
+	walk = func(c *fnCtx, e ast.Expr, depth int) {
+		if depth > 80 {
+			reason = "builder chain too deep"
+			return
+		}
+		switch x := ast.Unparen(e).(type) {
+		case *ast.CallExpr:
+			fn := calleeFunc(c.info, x)
+			if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != pkgBun {
+				// A function of the module returning a builder: follow its returns.
+				if callee, ok := s.funcs[fn]; ok && fn != nil && callee.body != nil && depth < 40 {
+					n := 0
+					ast.Inspect(callee.body, func(nd ast.Node) bool {
+						switch r := nd.(type) {
+						case *ast.FuncLit:
+							return false
+						case *ast.ReturnStmt:
+							if len(r.Results) >= 1 {
+								n++
+								walk(callee.ctx, r.Results[0], depth+1)
+							}
+						}
+						return true
+					})
+					if n > 0 {
+						return
+					}
+				}
+				if fn != nil {
+					reason = "builder comes from " + fn.Name()
+				}
+				return
+			}
+			steps = append(steps, sqStep{fn.Name(), x.Args, c})
+			se, ok := ast.Unparen(x.Fun).(*ast.SelectorExpr)
+			if !ok {
+				return
+			}
+			if strings.HasPrefix(fn.Name(), "New") {
+				if root == nil && c == top {
+					root = rootObj(c.info, se.X)
+				}
+				return
+			}
+			walk(c, se.X, depth+1)
+		case *ast.Ident:
+			obj := c.info.Uses[x]
+			as := c.assign[obj]
+			if len(as) == 0 {
+				if _, ok := obj.(*types.Var); ok {
+					reason = "builder " + x.Name + " comes from outside the function"
+				}
+				return
+			}
+			for _, a := range as {
+				if a.rhs == nil || a.pos >= x.Pos() && a.stmt != nil {
+					continue
+				}
+				if _, self := c.cur[obj]; self {
+					continue
+				}
+				c.cur[obj] = value{}
+				walk(c, a.rhs, depth+1)
+				delete(c.cur, obj)
+			}
+		default:
+			reason = "builder not followed"
+		}
+	}
+	walk(top, e, 0)
+	for _, stp := range steps {
+		if bunFinishers[stp.name] || stp.name == "NewRaw" {
+			return nil
+		}
+	}
+	table, model := "", ""
+	upsert := false
+	var reads []string
+	tableArg := func(c *fnCtx, args []ast.Expr) string {
+		if len(args) == 0 {
+			return ""
+		}
+		v := s.fold(c, args[0], 0)
+		if !v.known() {
+			if reason == "" {
+				reason = "table name not constant"
+			}
+			return ""
+		}
+		f := strings.Fields(v.text)
+		if len(f) == 0 {
+			return ""
+		}
+		name := f[0]
+		if strings.HasPrefix(name, "(") {
+			return "" // a subquery: its tables are reads
+		}
+		if name == "?" && len(args) > 1 {
+			name = s.bunIdent(c, args[1])
+			if name == "" {
+				if reason == "" {
+					reason = "table name not constant"
+				}
+				return ""
+			}
+		}
+		return normTable(name, dialect)
+	}
+	for i := len(steps) - 1; i >= 0; i-- {
+		stp := steps[i]
+		switch stp.name {
+		case "Model":
+			if len(stp.args) > 0 {
+				if m := s.bunTable(stp.ctx.info.TypeOf(stp.args[0])); m != "" {
+					model = m
+				}
+			}
+		case "Table", "TableExpr", "ModelTableExpr":
+			if t := tableArg(stp.ctx, stp.args); t != "" {
+				if table == "" || stp.name == "ModelTableExpr" {
+					table = t
+				} else {
+					reads = append(reads, t)
+				}
+			}
+		case "Join":
+			if len(stp.args) > 0 {
+				v := s.fold(stp.ctx, stp.args[0], 0)
+				f := strings.Fields(v.text)
+				for j := 0; j+1 < len(f); j++ {
+					if strings.EqualFold(f[j], "JOIN") {
+						t := f[j+1]
+						if t == "?" && len(stp.args) > 1 {
+							t = s.bunIdent(stp.ctx, stp.args[1])
+						}
+						if t != "" && t != "?" && !strings.Contains(t, sqlHoleMark) {
+							reads = append(reads, normTable(t, dialect))
+						}
+					}
+				}
+			}
+		}
+		switch stp.name {
+		case "Model", "Join":
+		default:
+			for _, a := range stp.args {
+				if depth < 4 && isBunSelect(stp.ctx.info.TypeOf(a)) {
+					if sub := s.bunChain(stp.ctx, a, dialect, depth+1); sub != nil {
+						if t := sub.table; t != "" {
+							reads = append(reads, t)
+						}
+						reads = append(reads, sub.reads...)
+					}
+				}
+			}
+		case "On":
+			if len(stp.args) > 0 {
+				v := s.fold(stp.ctx, stp.args[0], 0)
+				if strings.HasPrefix(strings.ToUpper(strings.TrimSpace(v.text)), "CONFLICT") || strings.Contains(strings.ToUpper(v.text), "DUPLICATE KEY") {
+					upsert = true
+				}
+			}
+		}
+	}
+	if table == "" {
+		table = model
+	}
+	return &bunQuery{table: table, reason: reason, reads: reads, upsert: upsert, root: root}
+}
+
+// isBunSelect reports whether t is *bun.SelectQuery.
+func isBunSelect(t types.Type) bool {
+	p, ok := t.(*types.Pointer)
+	if !ok {
+		return false
+	}
+	n, ok := p.Elem().(*types.Named)
+	return ok && n.Obj().Name() == "SelectQuery" && isBunPkg(n.Obj().Pkg())
 }

@@ -93,3 +93,20 @@ func Helper(ctx context.Context, db *bun.DB) ([]string, error) {
 	_, err := q.Exec(ctx, &ids) // want sql follows:read
 	return ids, err
 }
+
+// Sub reads the table of a subquery.
+func Sub(ctx context.Context, db *bun.DB) error {
+	subQ := db.NewSelect().Table("blocks").Column("target_id")
+	var n []int64
+	return db.NewSelect(). // want sql accounts:read blocks:read
+				TableExpr("? AS ?", bun.Ident("accounts"), bun.Ident("account")).
+				Where("? NOT IN (?)", bun.Ident("account.id"), subQ).
+				Scan(ctx, &n)
+}
+
+// FromSub selects from a subquery.
+func FromSub(ctx context.Context, db *bun.DB) error {
+	inner := db.NewSelect().Model((*OrderItem)(nil)).Column("user_id")
+	var n []int64
+	return db.NewSelect().TableExpr("(?) AS sub", inner).Scan(ctx, &n) // want sql order_items:read
+}
