@@ -119,7 +119,9 @@ type funcInfo struct {
 	calls []*site
 	// callers counts the call sites of this function in the module.
 	callers int
-	dialect facts.Dialect
+	// stmtParams: parameters on which the function runs a Stmt method (see stmtParams).
+	stmtParams map[int]bool
+	dialect    facts.Dialect
 }
 
 // site is one call of interest inside a function.
@@ -621,6 +623,10 @@ func (s *scanner) emit() {
 					s.stmts = append(s.stmts, sq)
 				}
 				continue
+			}
+			for _, nv := range s.stmtArgs(st) {
+				s.namedUsed[nv[0]] = true
+				s.stmts = append(s.stmts, s.statement(st, &sink{kind: sinkExec, via: nv[1], recvParam: -2}, value{text: s.namedSQL[nv[0]]}))
 			}
 			if name := s.stmtField(fi.pkg.TypesInfo, st.call, st.fn); name != "" {
 				s.namedUsed[name] = true

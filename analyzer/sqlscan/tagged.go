@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/types"
 	"reflect"
+	"sort"
 
 	"github.com/carve-go/carve/analyzer/facts"
 )
@@ -134,5 +135,62 @@ func (s *scanner) dropUsedNamed(in []facts.SQL) []facts.SQL {
 		}
 		out = append(out, q)
 	}
+	return out
+}
+
+// stmtParams returns the parameters of fi on which fi runs a database/sql or sqlx Stmt method
+// (func (subs Subscribers) LoadLists(stmt *sqlx.Stmt) { stmt.Select(...) }).
+func (s *scanner) stmtParams(fi *funcInfo) map[int]bool {
+	if fi.stmtParams != nil {
+		return fi.stmtParams
+	}
+	fi.stmtParams = map[int]bool{}
+	info := fi.pkg.TypesInfo
+	ast.Inspect(fi.body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		fn := calleeFunc(info, call)
+		if fn == nil || !stmtMethods[fn.Name()] || !isStmtType(fn) {
+			return true
+		}
+		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+			if id := identOf(sel.X); id != nil {
+				if i, ok := fi.ctx.params[info.Uses[id]]; ok && i >= 0 {
+					fi.stmtParams[i] = true
+				}
+			}
+		}
+		return true
+	})
+	return fi.stmtParams
+}
+
+// stmtArgs returns the named queries (and libraries) a call of a module function passes as tagged statement
+// fields to parameters the function runs.
+func (s *scanner) stmtArgs(st *site) [][2]string {
+	callee, ok := s.funcs[st.fn]
+	if !ok || len(s.namedSQL) == 0 {
+		return nil
+	}
+	var out [][2]string
+	for i := range s.stmtParams(callee) {
+		if i >= len(st.call.Args) {
+			continue
+		}
+		if sel, ok := ast.Unparen(st.call.Args[i]).(*ast.SelectorExpr); ok {
+			if name := s.tagQuery(st.fi.pkg.TypesInfo, sel); name != "" {
+				via := "database/sql"
+				if p, ok := st.fi.pkg.TypesInfo.TypeOf(sel).(*types.Pointer); ok {
+					if n, ok := p.Elem().(*types.Named); ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == pkgSqlx {
+						via = "sqlx"
+					}
+				}
+				out = append(out, [2]string{name, via})
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
 	return out
 }

@@ -19,3 +19,6 @@ SELECT * FROM bounces ORDER BY %order%;
 
 -- name: delete-by-query
 DELETE FROM subscribers WHERE id IN (SELECT id FROM subscribers WHERE %query%);
+
+-- name: get-subscriber-lists-lazy
+SELECT * FROM subscriber_lists WHERE subscriber_id = ANY($1);

@@ -19,6 +19,7 @@ type Queries struct {
 	NotNamed            *sqlx.Stmt `query:"no-such-query"`
 	QueryBounces        string     `query:"query-bounces"`
 	DeleteByQuery       string     `query:"delete-by-query"`
+	GetListsLazy        *sqlx.Stmt `query:"get-subscriber-lists-lazy"`
 }
 
 type Core struct {
@@ -70,4 +71,17 @@ func (c *Core) execTpl(tpl, cond string) error {
 // DeleteByQuery passes a template to a function that fills it.
 func (c *Core) DeleteByQuery(cond string) error {
 	return c.execTpl(c.q.DeleteByQuery, cond) // want sql subscribers:delete subscribers:read
+}
+
+type Subscribers []int
+
+// LoadLists runs a statement it is given.
+func (subs Subscribers) LoadLists(stmt *sqlx.Stmt) error {
+	var out []int
+	return stmt.Select(&out, []int(subs))
+}
+
+func (c *Core) Lazy() error {
+	subs := Subscribers{1}
+	return subs.LoadLists(c.q.GetListsLazy) // want sql subscriber_lists:read
 }
