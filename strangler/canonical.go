@@ -230,15 +230,3 @@ func lenientView(canon string) (string, bool) {
 	v := strings.ToLower(c.Path)
 	return v, v != canon
 }
-
-// requestPath returns the escaped path of the request-target as the client sent it.
-func requestPath(requestURI, escapedPath string) string {
-	if requestURI == "" || requestURI[0] != '/' {
-		// Absolute-form or authority-form: fall back to the parsed URL.
-		return escapedPath
-	}
-	if i := strings.IndexByte(requestURI, '?'); i >= 0 {
-		return requestURI[:i]
-	}
-	return requestURI
-}

@@ -521,10 +521,7 @@ func foreignAccesses(f *facts.Facts, p *decompose.Proposal, svc *decompose.Servi
 		out = append(out, a)
 	}
 	covered := map[akey]bool{} // table+write explained by some route
-	var keys []string
-	for _, k := range svc.Routes {
-		keys = append(keys, k)
-	}
+	keys := append([]string(nil), svc.Routes...)
 	sort.Strings(keys)
 	for _, k := range keys {
 		r := byKey[k]

@@ -173,23 +173,6 @@ func withUser(dsn, user, password string) (string, error) {
 	return c.FormatDSN(), nil
 }
 
-// databaseOf returns the database a DSN names ("" when none).
-func databaseOf(dsn string, d facts.Dialect) string {
-	if d == "mysql" {
-		if c, err := mysqlConfig(dsn); err == nil {
-			return c.DBName
-		}
-		return ""
-	}
-	if u, err := url.Parse(dsn); err == nil && u.Scheme != "" {
-		return strings.TrimPrefix(u.Path, "/")
-	}
-	if m := regexp.MustCompile(`(?i)\bdbname\s*=\s*(\S+)`).FindStringSubmatch(dsn); m != nil {
-		return strings.Trim(m[1], "'")
-	}
-	return ""
-}
-
 // Open connects to the database of dsn with the driver its dialect needs (pgx or mysql) and
 // checks the connection within 10 seconds. Errors never hold the password.
 func Open(ctx context.Context, dsn string) (*sqlx.DB, facts.Dialect, error) {

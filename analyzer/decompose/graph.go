@@ -54,15 +54,6 @@ func (g *wgraph) seal() {
 
 func (g *wgraph) weight(a, b int) float64 { return g.w[ekey(int64(a), int64(b))] }
 
-// degree returns the weighted degree of a.
-func (g *wgraph) degree(a int) float64 {
-	var s float64
-	for _, b := range g.nbrs[a] {
-		s += g.w[ekey(int64(a), b)]
-	}
-	return s
-}
-
 // graph.Graph, graph.Undirected and graph.Weighted for gonum.
 
 func (g *wgraph) Node(id int64) graph.Node {

@@ -40,9 +40,6 @@ func WriteSpec(p *Proposal, f *facts.Facts) []byte {
 	}
 	// Group the fact units by package and file; a unit missing from the proposal (outlier)
 	// makes its file and package mixed.
-	type group struct {
-		owners map[string]bool // service names; "\x00" kernel; "\x01" nowhere
-	}
 	key := func(id facts.UnitID) string {
 		if s, ok := where[id]; ok {
 			if s == "" && kernel[id] {

@@ -110,16 +110,6 @@ func (r *ddlReader) accept(words ...string) bool {
 	return false
 }
 
-func (r *ddlReader) line() int {
-	if r.i < len(r.toks) {
-		return r.toks[r.i].Line
-	}
-	if len(r.toks) > 0 {
-		return r.toks[len(r.toks)-1].Line
-	}
-	return 0
-}
-
 // name reads a possibly qualified identifier.
 func (r *ddlReader) name(d Dialect) string {
 	var parts []string

@@ -378,6 +378,13 @@ func (s *scanner) bunChain(top *fnCtx, e ast.Expr, dialect facts.Dialect, depth 
 		}
 		switch stp.name {
 		case "Model", "Join":
+		case "On":
+			if len(stp.args) > 0 {
+				v := s.fold(stp.ctx, stp.args[0], 0)
+				if strings.HasPrefix(strings.ToUpper(strings.TrimSpace(v.text)), "CONFLICT") || strings.Contains(strings.ToUpper(v.text), "DUPLICATE KEY") {
+					upsert = true
+				}
+			}
 		default:
 			for _, a := range stp.args {
 				if depth < 4 && isBunSelect(stp.ctx.info.TypeOf(a)) {
@@ -387,13 +394,6 @@ func (s *scanner) bunChain(top *fnCtx, e ast.Expr, dialect facts.Dialect, depth 
 						}
 						reads = append(reads, sub.reads...)
 					}
-				}
-			}
-		case "On":
-			if len(stp.args) > 0 {
-				v := s.fold(stp.ctx, stp.args[0], 0)
-				if strings.HasPrefix(strings.ToUpper(strings.TrimSpace(v.text)), "CONFLICT") || strings.Contains(strings.ToUpper(v.text), "DUPLICATE KEY") {
-					upsert = true
 				}
 			}
 		}

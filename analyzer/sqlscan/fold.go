@@ -314,14 +314,6 @@ func isMultiCall(c *fnCtx, e ast.Expr) bool {
 	return ok && t.Len() > 1
 }
 
-// straight reports whether assignment a is on every path to at: each node enclosing a is a
-// block, labelled statement or plain statement that also encloses at (no if/for/switch/
-// closure between the function body and a that does not enclose at).
-func straight(a *assignment, at token.Pos) bool {
-	ok, _ := placement(a, at)
-	return ok
-}
-
 // placement reports whether a is straight-line for a use at at, and whether a lies in a loop
 // that does not enclose at (or accumulates in a loop).
 func placement(a *assignment, at token.Pos) (straightLine, loop bool) {

@@ -515,6 +515,7 @@ func envoyUpstream(name string, u strangler.Upstream, cfg *strangler.Config, wn 
 	} else {
 		c.ClusterDiscoveryType = &clusterv3.Cluster_Type{Type: clusterv3.Cluster_STRICT_DNS}
 		if r := durOr(u.Resolve, 30*time.Second); u.Resolve >= 0 {
+			//lint:ignore SA1019 the replacement (the DNS cluster extension) needs a newer Envoy than many users run; dns_refresh_rate still works in v1.32
 			c.DnsRefreshRate = durationpb.New(r)
 		}
 	}

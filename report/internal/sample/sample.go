@@ -170,9 +170,7 @@ func Shop() *analyzer.Result {
 				Tables: []facts.TableAccess{{Name: t, Access: access}},
 			})
 		}
-		for _, file := range []string{hf, sf, stf} {
-			ds.Files = append(ds.Files, file)
-		}
+		ds.Files = append(ds.Files, hf, sf, stf)
 		sort.Strings(ds.Files)
 		ds.Splits = []decompose.PackageSplit{
 			{Package: "internal/handler", Files: []string{hf}},
