@@ -136,27 +136,11 @@ func (s *scanner) gorm(st *site) *stmt {
 	return &stmt{sql: sql, fi: st.fi, recv: rootObj(info, sel.X)}
 }
 
-// gormTable returns the table of a gorm model type (pointers, slices and arrays unwrapped).
+// gormTable returns the table of a gorm model type (pointers, slices, arrays and map values
+// unwrapped down to a named struct).
 func (s *scanner) gormTable(t types.Type) string {
-	for t != nil {
-		switch u := t.(type) {
-		case *types.Pointer:
-			t = u.Elem()
-			continue
-		case *types.Slice:
-			t = u.Elem()
-			continue
-		case *types.Array:
-			t = u.Elem()
-			continue
-		}
-		break
-	}
-	n, ok := t.(*types.Named)
-	if !ok {
-		return ""
-	}
-	if _, isStruct := n.Underlying().(*types.Struct); !isStruct {
+	n := namedStruct(t)
+	if n == nil {
 		return ""
 	}
 	obj, _, _ := types.LookupFieldOrMethod(n, true, n.Obj().Pkg(), "TableName")
