@@ -383,25 +383,30 @@ func tableElement(s *Schema, r *ddlReader, d Dialect, t *Table) error {
 	return nil
 }
 
+// skipAction moves past the rest of one ALTER TABLE action: to just after the next comma
+// outside parentheses, or to the end.
+func (r *ddlReader) skipAction() {
+	depth := 0
+	for r.i < len(r.toks) {
+		tk := r.toks[r.i]
+		r.i++
+		if tk.Kind == tPunct && tk.Val == "(" {
+			depth++
+		} else if tk.Kind == tPunct && tk.Val == ")" {
+			depth--
+		} else if tk.Kind == tPunct && tk.Val == "," && depth == 0 {
+			return
+		}
+	}
+}
+
 // alterTable reads the ADD actions of ALTER TABLE. Columns added to a table
 // this file does not create are reported as a Table entry at the ALTER line
 // (callers merge declarations of the same table across files).
 func alterTable(s *Schema, r *ddlReader, d Dialect, table string, line int) error {
 	for r.i < len(r.toks) {
 		if !r.accept("add") {
-			// skip this action
-			depth := 0
-			for r.i < len(r.toks) {
-				tk := r.toks[r.i]
-				r.i++
-				if tk.Kind == tPunct && tk.Val == "(" {
-					depth++
-				} else if tk.Kind == tPunct && tk.Val == ")" {
-					depth--
-				} else if tk.Kind == tPunct && tk.Val == "," && depth == 0 {
-					break
-				}
-			}
+			r.skipAction()
 			continue
 		}
 		r.accept("column")
@@ -431,18 +436,7 @@ func alterTable(s *Schema, r *ddlReader, d Dialect, table string, line int) erro
 		if err != nil {
 			return fmt.Errorf("alter table %q: %v", table, err)
 		}
-		depth := 0
-		for r.i < len(r.toks) {
-			tk := r.toks[r.i]
-			r.i++
-			if tk.Kind == tPunct && tk.Val == "(" {
-				depth++
-			} else if tk.Kind == tPunct && tk.Val == ")" {
-				depth--
-			} else if tk.Kind == tPunct && tk.Val == "," && depth == 0 {
-				break
-			}
-		}
+		r.skipAction()
 	}
 	return nil
 }
