@@ -48,23 +48,7 @@ func (s *scanner) gorm(st *site) *stmt {
 	if !ok {
 		return nil
 	}
-	var steps []sqStep
-	for e := ast.Expr(sel.X); ; {
-		call, ok := ast.Unparen(e).(*ast.CallExpr)
-		if !ok {
-			break
-		}
-		fn := calleeFunc(info, call)
-		if fn == nil || !isGormDB(fn) {
-			break
-		}
-		steps = append(steps, sqStep{fn.Name(), call.Args, nil})
-		inner, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-		if !ok {
-			break
-		}
-		e = inner.X
-	}
+	steps := receiverChain(info, sel.X, isGormDB)
 	for _, stp := range steps {
 		if stp.name == "Raw" || stp.name == "Exec" || gormFinishers[stp.name] != "" {
 			return nil // recorded at the Raw/Exec or at the inner finisher

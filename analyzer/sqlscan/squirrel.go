@@ -25,6 +25,29 @@ func isSquirrelTerminal(fn *types.Func) bool {
 }
 
 // sqStep is one method call of a builder chain.
+// receiverChain walks a method chain from the receiver x of the executing call inward
+// (db.Table("t").Where(...).Find → Where, Table) while each call's callee satisfies keep, and
+// returns the steps outermost first.
+func receiverChain(info *types.Info, x ast.Expr, keep func(*types.Func) bool) []sqStep {
+	var steps []sqStep
+	for e := x; ; {
+		call, ok := ast.Unparen(e).(*ast.CallExpr)
+		if !ok {
+			return steps
+		}
+		fn := calleeFunc(info, call)
+		if fn == nil || !keep(fn) {
+			return steps
+		}
+		steps = append(steps, sqStep{fn.Name(), call.Args, nil})
+		inner, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+		if !ok {
+			return steps
+		}
+		e = inner.X
+	}
+}
+
 type sqStep struct {
 	name string
 	args []ast.Expr

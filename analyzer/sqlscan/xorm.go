@@ -55,23 +55,7 @@ func (s *scanner) xorm(st *site) *stmt {
 	if !ok {
 		return nil
 	}
-	var steps []sqStep
-	for e := ast.Expr(sel.X); ; {
-		call, ok := ast.Unparen(e).(*ast.CallExpr)
-		if !ok {
-			break
-		}
-		fn := calleeFunc(info, call)
-		if fn == nil || !isXorm(fn) {
-			break
-		}
-		steps = append(steps, sqStep{fn.Name(), call.Args, nil})
-		inner, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-		if !ok {
-			break
-		}
-		e = inner.X
-	}
+	steps := receiverChain(info, sel.X, isXorm)
 	sk := &sink{kind: sinkExec, via: "xorm", recvParam: -2}
 	for _, stp := range steps {
 		if stp.name == "SQL" && len(stp.args) > 0 {
