@@ -58,6 +58,8 @@ type Config struct {
 	Listen string `yaml:"listen,omitempty" json:"listen,omitempty"`
 	// Admin configures the admin listener (metrics, health, route state).
 	Admin Admin `yaml:"admin,omitempty" json:"admin,omitempty"`
+	// Server configures the proxy listener's HTTP server.
+	Server Server `yaml:"server,omitempty" json:"server,omitempty"`
 	// Monolith is the default route: every request no carved route claims goes here. Required.
 	Monolith Upstream `yaml:"monolith" json:"monolith"`
 	// Services are the carved services by name ([a-z0-9][a-z0-9_-]*).
@@ -94,6 +96,17 @@ type Admin struct {
 	// CARVE_ADMIN_TOKEN. When the variable is empty, every admin endpoint except /healthz,
 	// /readyz and /metrics answers 403.
 	TokenEnv string `yaml:"token_env,omitempty" json:"token_env,omitempty"`
+}
+
+// Server configures the HTTP server of the proxy listener. It is read when the proxy starts;
+// a reload that changes it is rejected (restart the proxy instead).
+type Server struct {
+	// Engine selects the server engine: auto (default: carve's HTTP/1.1 connection loop
+	// serves simple requests — GET, HEAD, OPTIONS, DELETE over HTTP/1.1 without a body,
+	// Expect or Upgrade, parsed by net/http's http.ReadRequest — and hands every other
+	// connection, from its first non-simple request on, to net/http's server) or std (net/http's
+	// server for everything).
+	Engine string `yaml:"engine,omitempty" json:"engine,omitempty"`
 }
 
 // Upstream is the monolith or one carved service.
@@ -623,6 +636,7 @@ func (c *Config) Validate() error {
 	if c.Admin.TokenEnv != "" && !envNameRE.MatchString(c.Admin.TokenEnv) {
 		add("admin.token_env", "bad environment variable name %q", c.Admin.TokenEnv)
 	}
+	checkEnum(add, "server.engine", c.Server.Engine, "auto", "std")
 	validateUpstream("monolith", c.Monolith, add)
 	svcNames := make([]string, 0, len(c.Services))
 	for name := range c.Services {

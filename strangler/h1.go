@@ -168,7 +168,10 @@ func (t *h1Transport) roundTrip(c *h1Conn, addr string, req *http.Request, closi
 	if t.response > 0 {
 		c.c.SetDeadline(time.Now().Add(t.response))
 	}
-	stop := context.AfterFunc(req.Context(), c.abort)
+	stop := notFired
+	if ctx := req.Context(); ctx.Done() != nil {
+		stop = context.AfterFunc(ctx, c.abort)
+	}
 	if err := write(c.bw); err != nil {
 		stop()
 		return nil, staleIf(err)
@@ -210,6 +213,9 @@ func (t *h1Transport) roundTrip(c *h1Conn, addr string, req *http.Request, closi
 	resp.Body = body
 	return resp, nil
 }
+
+// notFired is the stop function of a request whose context cannot be canceled.
+func notFired() bool { return true }
 
 // staleIf marks errors that mean the connection was closed before any answer.
 func staleIf(err error) error {

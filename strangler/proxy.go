@@ -669,8 +669,14 @@ func (p *Proxy) Serve(ctx context.Context, ln, admin net.Listener) error {
 	}
 	srv := &http.Server{Handler: p, ReadHeaderTimeout: rh, IdleTimeout: idle, ErrorLog: p.errorLog}
 	var asrv *http.Server
+	var fr *front
 	errc := make(chan error, 2)
-	go func() { errc <- srv.Serve(ln) }()
+	if cfg.Server.Engine == "std" {
+		go func() { errc <- srv.Serve(ln) }()
+	} else {
+		fr = newFront(p, srv, rh, idle, ln.Addr())
+		go func() { errc <- fr.serve(ln) }()
+	}
 	if admin != nil {
 		asrv = &http.Server{Handler: p.AdminHandler(), ReadHeaderTimeout: rh, IdleTimeout: idle, ErrorLog: p.errorLog}
 		go func() { errc <- asrv.Serve(admin) }()
@@ -696,7 +702,14 @@ func (p *Proxy) Serve(ctx context.Context, ln, admin net.Listener) error {
 	wg.Wait()
 	sctx, cancel := context.WithTimeout(context.Background(), drain)
 	defer cancel()
-	if serr := srv.Shutdown(sctx); serr != nil && err == nil {
+	var serr error
+	if fr != nil {
+		ln.Close()
+		serr = fr.shutdown(sctx)
+	} else {
+		serr = srv.Shutdown(sctx)
+	}
+	if serr != nil && err == nil {
 		err = fmt.Errorf("drain: %w", serr)
 	}
 	if asrv != nil {

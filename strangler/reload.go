@@ -46,6 +46,9 @@ func (p *Proxy) swap(cfg *Config) error {
 		orDefault(cfg.Admin.Listen, "127.0.0.1:9090") != orDefault(old.Admin.Listen, "127.0.0.1:9090") {
 		return errors.New("reload: listen and admin.listen cannot change on reload; restart the proxy")
 	}
+	if orDefault(cfg.Server.Engine, "auto") != orDefault(old.Server.Engine, "auto") {
+		return errors.New("reload: server.engine cannot change on reload; restart the proxy")
+	}
 	t, err := p.build(cfg)
 	if err != nil {
 		return fmt.Errorf("reload: %w", err)
