@@ -2,10 +2,12 @@ package strangler
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"runtime"
@@ -38,8 +40,10 @@ import (
 // buffers and header clone. The price: while a simple request waits for its upstream, a client
 // that disconnects is noticed only when the answer is written (bounded by timeouts.response).
 type front struct {
-	p          *Proxy
+	h          http.Handler
+	errorLog   *log.Logger
 	std        *http.Server // serves handed-off connections
+	ln         net.Listener
 	handoff    *connQueue
 	readHeader time.Duration
 	idle       time.Duration
@@ -54,8 +58,8 @@ type front struct {
 // net/http (which then answers 431): net/http's default limit plus its 4 KiB slack.
 const maxHeaderBytes = http.DefaultMaxHeaderBytes + 4096
 
-// bufferBeforeChunking is how much body the writer holds before it commits to chunked
-// encoding, as net/http's server does: a handler that finishes within it gets Content-Length.
+// bufferBeforeChunking is the handler's response buffer, as net/http's server has it: a
+// handler that finishes within it gets a Content-Length.
 const bufferBeforeChunking = 2048
 
 const (
@@ -63,15 +67,18 @@ const (
 	connActive
 )
 
-func newFront(p *Proxy, std *http.Server, readHeader, idle time.Duration, addr net.Addr) *front {
-	f := &front{p: p, std: std, readHeader: readHeader, idle: idle, conns: map[*frontConn]struct{}{},
-		handoff: &connQueue{ch: make(chan net.Conn), done: make(chan struct{}), addr: addr}}
+// newFront returns the loop serving h on ln, with std (whose Handler should be h too) for the
+// connections it hands off.
+func newFront(h http.Handler, std *http.Server, ln net.Listener, readHeader, idle time.Duration) *front {
+	f := &front{h: h, errorLog: std.ErrorLog, std: std, ln: ln, readHeader: readHeader, idle: idle, conns: map[*frontConn]struct{}{},
+		handoff: &connQueue{ch: make(chan net.Conn), done: make(chan struct{}), addr: ln.Addr()}}
 	return f
 }
 
-// serve accepts connections on ln until it is closed. The handed-off connections are served
-// by f.std, started here.
-func (f *front) serve(ln net.Listener) error {
+// serve accepts connections until shutdown. The handed-off connections are served by f.std,
+// started here.
+func (f *front) serve() error {
+	ln := f.ln
 	stdErr := make(chan error, 1)
 	go func() { stdErr <- f.std.Serve(f.handoff) }()
 	var delay time.Duration
@@ -85,7 +92,7 @@ func (f *front) serve(ln net.Listener) error {
 			if errors.As(err, &ne) && ne.Timeout() {
 				// Temporary accept error (EMFILE and friends): back off as net/http does.
 				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
-				f.p.errorLog.Printf("http: Accept error: %v; retrying in %v", err, delay)
+				f.logf("http: Accept error: %v; retrying in %v", err, delay)
 				time.Sleep(delay)
 				continue
 			}
@@ -113,11 +120,20 @@ func (f *front) serve(ln net.Listener) error {
 	}
 }
 
-// shutdown stops the loop gracefully: the caller has closed the listener; idle connections
-// are closed now, active ones after their current response; handed-off connections are
-// drained by net/http's Shutdown. When ctx ends first, the remaining connections are closed.
+func (f *front) logf(format string, args ...any) {
+	if f.errorLog != nil {
+		f.errorLog.Printf(format, args...)
+	} else {
+		log.Printf(format, args...)
+	}
+}
+
+// shutdown stops the loop gracefully: the listener is closed, idle connections are closed
+// now, active ones after their current response; handed-off connections are drained by
+// net/http's Shutdown. When ctx ends first, the remaining connections are closed.
 func (f *front) shutdown(ctx context.Context) error {
 	f.closing.Store(true)
+	f.ln.Close()
 	f.mu.Lock()
 	for fc := range f.conns {
 		if fc.state.Load() == connIdle {
@@ -175,24 +191,34 @@ func (fc *frontConn) serve() {
 		f.mu.Unlock()
 		f.wg.Done()
 	}()
-	first := true
-	for {
+	// Read deadlines: the first request's header must arrive within readHeader; later ones
+	// within idle (waiting) and then readHeader once a request has begun, unless its whole
+	// header already arrived with the first read. The idle deadline is refreshed at most once
+	// a second (idle is honoured to within a second, or a tenth of it when shorter): each SetReadDeadline re-arms a runtime
+	// timer, and this loop runs once per request.
+	var deadline time.Time
+	setDeadline := func(now time.Time, d time.Duration) {
+		deadline = now.Add(d)
+		fc.c.SetReadDeadline(deadline)
+	}
+	slack := min(time.Second, f.idle/10)
+	setDeadline(time.Now(), f.readHeader)
+	for first := true; ; first = false {
+		if !first {
+			if now := time.Now(); deadline.Sub(now) < f.idle-slack {
+				setDeadline(now, f.idle)
+			}
+		}
 		if f.closing.Load() {
-			return
+			return // checked after the deadline is set: shutdown's wake-up cannot be overwritten
 		}
-		wait := f.idle
-		if first {
-			wait = f.readHeader
-		}
-		fc.c.SetReadDeadline(time.Now().Add(wait))
 		if _, err := fc.br.Peek(1); err != nil {
 			return // closed, idle timeout or shutdown
 		}
 		fc.state.Store(connActive)
-		if !first {
-			fc.c.SetReadDeadline(time.Now().Add(f.readHeader))
+		if !first && !headerBuffered(fc.br) {
+			setDeadline(time.Now(), f.readHeader)
 		}
-		first = false
 		fc.rec.start(fc.br)
 		req, err := http.ReadRequest(fc.br)
 		fc.rec.on = false
@@ -208,13 +234,20 @@ func (fc *frontConn) serve() {
 			handedOff = fc.handOff()
 			return
 		}
-		fc.c.SetReadDeadline(time.Time{})
 		if !fc.serveRequest(req) {
 			return
 		}
 		fc.state.Store(connIdle)
 	}
 }
+
+// headerBuffered reports whether a complete request header is already in br.
+func headerBuffered(br *bufio.Reader) bool {
+	b, _ := br.Peek(br.Buffered())
+	return bytes.Contains(b, crlf2)
+}
+
+var crlf2 = []byte("\r\n\r\n")
 
 // handOff gives the connection, with the bytes of the current request replayed, to net/http.
 // It reports whether net/http took it.
@@ -272,14 +305,15 @@ func (fc *frontConn) serveRequest(req *http.Request) (keep bool) {
 	defer func() {
 		if v := recover(); v != nil {
 			keep = false
+			fc.bw.Flush() // what was already written reaches the client, as with net/http
 			if v != http.ErrAbortHandler {
 				buf := make([]byte, 64<<10)
 				buf = buf[:runtime.Stack(buf, false)]
-				fc.f.p.errorLog.Printf("http: panic serving %v: %v\n%s", fc.remote, v, buf)
+				fc.f.logf("http: panic serving %v: %v\n%s", fc.remote, v, buf)
 			}
 		}
 	}()
-	fc.f.p.ServeHTTP(w, req)
+	fc.f.h.ServeHTTP(w, req)
 	w.finish()
 	if err := fc.bw.Flush(); err != nil {
 		return false
@@ -287,46 +321,58 @@ func (fc *frontConn) serveRequest(req *http.Request) (keep bool) {
 	return !w.closeAfter && !req.Close && !fc.f.closing.Load()
 }
 
-// frontWriter is the http.ResponseWriter of the loop. It follows net/http's server rules: the
-// header is snapshotted at WriteHeader (later changes only count as declared trailers), up to
-// 2 KiB of body is held so a short response gets Content-Length, longer ones without a
-// Content-Length are chunked, HEAD and 1xx/204/304 responses carry no body, a missing
-// Content-Type is sniffed, Date is added, header values have newlines replaced by spaces and
-// invalid header names are dropped.
+// frontWriter is the http.ResponseWriter of the loop. It has net/http's server structure and
+// rules, so the bytes on the wire are the same (TestFrontMatchesNetHTTP compares them): the
+// handler writes into a 2 KiB buffer in front of a chunk writer; the head is written when that
+// buffer first spills or the handler returns, from the header snapshot taken at WriteHeader
+// (later changes only count as declared trailers); a handler that finishes within the buffer
+// gets a Content-Length, otherwise the body is chunked; HEAD and 1xx/204/304 responses carry
+// no body; a missing Content-Type is sniffed from the first bytes; Date is added; header values
+// have CR and LF replaced by spaces and invalid header names are dropped.
 type frontWriter struct {
 	fc             *frontConn
 	req            *http.Request
 	h              http.Header
+	bw             *bufio.Writer // the handler's 2 KiB buffer; writes through to chunkWriter
 	status         int
 	wrote          bool // final status set
 	committed      bool // head written to the connection's buffer
+	done           bool // the handler has returned
 	chunked        bool
 	head           bool // HEAD request
 	noBody         bool // the status or method carries no body
 	statusNoBody   bool // the status carries no body (1xx, 204, 304)
 	haveType       bool
 	haveDate       bool
-	encoded        bool  // non-empty Content-Encoding: no sniffing
-	prefixTrailers bool  // http.TrailerPrefix keys were set before the head
+	encoded        bool // non-empty Content-Encoding: no sniffing
+	prefixTrailers bool // http.TrailerPrefix keys were set before the head
+	handlerClose   bool // the handler's Connection header has "close"
 	cl             int64 // declared Content-Length, -1 when none
 	written        int64
 	closeAfter     bool
 	hbuf           []byte   // serialized header snapshot
 	trailers       []string // declared trailer keys (canonical)
-	buf            []byte   // body held before commit
 	keys           []string
 	scratch        [40]byte
 }
 
+// chunkWriter is what the handler's buffer spills into: it writes the head on first use and
+// frames the body.
+type chunkWriter struct{ w *frontWriter }
+
 func (w *frontWriter) reset(req *http.Request) {
 	w.req = req
 	clear(w.h)
-	w.status, w.wrote, w.committed, w.chunked = 0, false, false, false
+	if w.bw == nil {
+		w.bw = bufio.NewWriterSize(chunkWriter{w}, bufferBeforeChunking)
+	}
+	w.bw.Reset(chunkWriter{w})
+	w.status, w.wrote, w.committed, w.done, w.chunked = 0, false, false, false, false
 	w.head = req.Method == http.MethodHead
 	w.noBody, w.statusNoBody = false, false
-	w.haveType, w.haveDate, w.encoded, w.prefixTrailers = false, false, false, false
+	w.haveType, w.haveDate, w.encoded, w.prefixTrailers, w.handlerClose = false, false, false, false, false
 	w.cl, w.written, w.closeAfter = -1, 0, false
-	w.hbuf, w.trailers, w.buf = w.hbuf[:0], w.trailers[:0], w.buf[:0]
+	w.hbuf, w.trailers = w.hbuf[:0], w.trailers[:0]
 }
 
 func (w *frontWriter) Header() http.Header { return w.h }
@@ -365,6 +411,10 @@ func (w *frontWriter) snapshot(informational bool) {
 		w.keys = append(w.keys, k)
 	}
 	slices.Sort(w.keys)
+	if !informational {
+		w.handlerClose = httpguts.HeaderValuesContainsToken(w.h["Connection"], "close")
+		w.closeAfter = w.handlerClose || w.req.Close || w.fc.f.closing.Load()
+	}
 	for _, k := range w.keys {
 		vv := w.h[k]
 		if strings.HasPrefix(k, http.TrailerPrefix) {
@@ -385,9 +435,8 @@ func (w *frontWriter) snapshot(informational bool) {
 			case "Transfer-Encoding":
 				continue // framing is the writer's decision
 			case "Connection":
-				if httpguts.HeaderValuesContainsToken(vv, "close") {
-					w.closeAfter = true
-					continue // written with the framing headers
+				if w.closeAfter && !w.handlerClose {
+					continue // replaced by "Connection: close"
 				}
 			case "Trailer":
 				for _, v := range vv {
@@ -449,10 +498,11 @@ func (w *frontWriter) statusLine(code int) {
 	bw.WriteString("\r\n")
 }
 
-// commit writes the response head; done says the handler has returned, so the held body is
-// the whole body. Header order is net/http's: the handler's headers sorted by key, then Date,
-// Content-Length, Content-Type, Connection and Transfer-Encoding when the writer adds them.
-func (w *frontWriter) commit(done bool) {
+// commit writes the response head; p is the first body data (for sniffing and, when the
+// handler is done, the whole body). Header order is net/http's: the handler's headers sorted
+// by key, then Date, Content-Length, Content-Type, Connection and Transfer-Encoding when the
+// writer adds them.
+func (w *frontWriter) commit(p []byte) {
 	w.committed = true
 	bw := w.fc.bw
 	w.statusLine(w.status)
@@ -463,19 +513,18 @@ func (w *frontWriter) commit(done bool) {
 		bw.WriteString("\r\n")
 	}
 	trailers := len(w.trailers) > 0 || w.prefixTrailers
-	if w.cl < 0 && done && !trailers && !w.statusNoBody && (!w.head || len(w.buf) > 0) {
-		w.cl = int64(len(w.buf))
+	if w.cl < 0 && w.done && !trailers && !w.statusNoBody && (!w.head || len(p) > 0) {
+		w.cl = int64(len(p))
 		bw.WriteString("Content-Length: ")
 		bw.Write(strconv.AppendInt(w.scratch[:0], w.cl, 10))
 		bw.WriteString("\r\n")
 	}
-	if !w.haveType && !w.encoded && !w.statusNoBody && len(w.buf) > 0 {
+	if !w.haveType && !w.encoded && !w.statusNoBody && len(p) > 0 {
 		bw.WriteString("Content-Type: ")
-		bw.WriteString(http.DetectContentType(w.buf))
+		bw.WriteString(http.DetectContentType(p))
 		bw.WriteString("\r\n")
 	}
-	if w.closeAfter || w.req.Close || w.fc.f.closing.Load() {
-		w.closeAfter = true
+	if w.closeAfter && !w.handlerClose {
 		bw.WriteString("Connection: close\r\n")
 	}
 	if w.cl < 0 && !w.noBody {
@@ -483,24 +532,31 @@ func (w *frontWriter) commit(done bool) {
 		bw.WriteString("Transfer-Encoding: chunked\r\n")
 	}
 	bw.WriteString("\r\n")
-	if len(w.buf) > 0 && !w.noBody {
-		w.body(w.buf)
-	}
 }
 
-// body writes p to the connection in the response's framing; bufio's error is sticky, so the
-// last write's error is the first one's.
-func (w *frontWriter) body(p []byte) error {
+// Write frames p for the connection (called when the handler's buffer spills or is flushed).
+func (cw chunkWriter) Write(p []byte) (int, error) {
+	w := cw.w
+	if !w.committed {
+		w.commit(p)
+	}
+	if w.head {
+		return len(p), nil // HEAD: the body is dropped
+	}
 	bw := w.fc.bw
 	if w.chunked {
+		if len(p) == 0 {
+			return 0, nil
+		}
 		bw.Write(strconv.AppendInt(w.scratch[:0], int64(len(p)), 16))
 		bw.WriteString("\r\n")
 		bw.Write(p)
-		_, err := bw.WriteString("\r\n")
-		return err
+		if _, err := bw.WriteString("\r\n"); err != nil {
+			return 0, err
+		}
+		return len(p), nil
 	}
-	_, err := bw.Write(p)
-	return err
+	return bw.Write(p)
 }
 
 func (w *frontWriter) Write(p []byte) (int, error) {
@@ -510,40 +566,28 @@ func (w *frontWriter) Write(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	if w.noBody && !w.head {
+	if w.statusNoBody {
 		return 0, http.ErrBodyNotAllowed
 	}
-	if w.committed && w.head {
-		return len(p), nil // HEAD: writes are accepted and dropped
-	}
-	if w.cl >= 0 && w.written+int64(len(p)) > w.cl {
+	w.written += int64(len(p)) // counted even when refused, as net/http
+	if w.cl >= 0 && w.written > w.cl {
 		return 0, http.ErrContentLength
 	}
-	w.written += int64(len(p))
-	if !w.committed {
-		if w.cl < 0 && len(w.buf)+len(p) <= bufferBeforeChunking {
-			w.buf = append(w.buf, p...)
-			return len(p), nil
-		}
-		w.commit(false)
-		if w.head {
-			return len(p), nil
-		}
-	}
-	if err := w.body(p); err != nil {
+	n, err := w.bw.Write(p)
+	if err != nil {
 		w.closeAfter = true
-		return 0, err
 	}
-	return len(p), nil
+	return n, err
 }
 
-// Flush commits the head and sends what is buffered.
+// Flush sends the head and what is buffered.
 func (w *frontWriter) Flush() {
 	if !w.wrote {
 		w.WriteHeader(http.StatusOK)
 	}
+	w.bw.Flush()
 	if !w.committed {
-		w.commit(false)
+		w.commit(nil)
 	}
 	if w.fc.bw.Flush() != nil {
 		w.closeAfter = true
@@ -555,31 +599,45 @@ func (w *frontWriter) finish() {
 	if !w.wrote {
 		w.WriteHeader(http.StatusOK)
 	}
+	w.done = true
+	w.bw.Flush()
 	if !w.committed {
-		w.commit(true)
+		w.commit(nil)
 	}
 	if w.chunked {
 		bw := w.fc.bw
 		bw.WriteString("0\r\n")
-		for _, k := range w.trailers {
-			for _, v := range w.h[k] {
-				w.hbuf = appendHeaderLine(w.hbuf[:0], k, v)
-				bw.Write(w.hbuf)
-			}
-		}
-		for k, vv := range w.h {
-			if rest, ok := strings.CutPrefix(k, http.TrailerPrefix); ok && httpguts.ValidHeaderFieldName(rest) {
-				for _, v := range vv {
-					w.hbuf = appendHeaderLine(w.hbuf[:0], rest, v)
-					bw.Write(w.hbuf)
-				}
-			}
+		if tr := w.finalTrailers(); tr != nil {
+			tr.Write(bw) // sorted and sanitized, as net/http writes trailers
 		}
 		bw.WriteString("\r\n")
 	}
-	if w.cl >= 0 && w.written != w.cl && !w.noBody {
+	if w.cl >= 0 && w.written != w.cl && !w.head {
 		w.closeAfter = true // a short body leaves the framing broken
 	}
+}
+
+// finalTrailers returns the trailers to send: the declared ones and those set with
+// http.TrailerPrefix, or nil.
+func (w *frontWriter) finalTrailers() http.Header {
+	var tr http.Header
+	for k, vv := range w.h {
+		if rest, ok := strings.CutPrefix(k, http.TrailerPrefix); ok {
+			if tr == nil {
+				tr = http.Header{}
+			}
+			tr[rest] = vv
+		}
+	}
+	for _, k := range w.trailers {
+		if vv, ok := w.h[k]; ok {
+			if tr == nil {
+				tr = http.Header{}
+			}
+			tr[k] = append(tr[k], vv...)
+		}
+	}
+	return tr
 }
 
 // recorder reads from the connection and, while on, keeps every byte read, so a request can

@@ -13,7 +13,7 @@ import (
 )
 
 // rawBackend accepts connections and lets handle speak raw HTTP/1.1 on each.
-func rawBackend(t *testing.T, handle func(c net.Conn, br *bufio.Reader)) string {
+func rawBackend(t testing.TB, handle func(c net.Conn, br *bufio.Reader)) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

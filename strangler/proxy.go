@@ -674,8 +674,8 @@ func (p *Proxy) Serve(ctx context.Context, ln, admin net.Listener) error {
 	if cfg.Server.Engine == "std" {
 		go func() { errc <- srv.Serve(ln) }()
 	} else {
-		fr = newFront(p, srv, rh, idle, ln.Addr())
-		go func() { errc <- fr.serve(ln) }()
+		fr = newFront(p, srv, ln, rh, idle)
+		go func() { errc <- fr.serve() }()
 	}
 	if admin != nil {
 		asrv = &http.Server{Handler: p.AdminHandler(), ReadHeaderTimeout: rh, IdleTimeout: idle, ErrorLog: p.errorLog}
@@ -704,7 +704,6 @@ func (p *Proxy) Serve(ctx context.Context, ln, admin net.Listener) error {
 	defer cancel()
 	var serr error
 	if fr != nil {
-		ln.Close()
 		serr = fr.shutdown(sctx)
 	} else {
 		serr = srv.Shutdown(sctx)
