@@ -344,9 +344,9 @@ type frontWriter struct {
 	statusNoBody   bool // the status carries no body (1xx, 204, 304)
 	haveType       bool
 	haveDate       bool
-	encoded        bool // non-empty Content-Encoding: no sniffing
-	prefixTrailers bool // http.TrailerPrefix keys were set before the head
-	handlerClose   bool // the handler's Connection header has "close"
+	encoded        bool  // non-empty Content-Encoding: no sniffing
+	prefixTrailers bool  // http.TrailerPrefix keys were set before the head
+	handlerClose   bool  // the handler's Connection header has "close"
 	cl             int64 // declared Content-Length, -1 when none
 	written        int64
 	closeAfter     bool
