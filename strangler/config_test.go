@@ -95,6 +95,7 @@ func TestParseBad(t *testing.T) {
 		{"list instead of map", "version: 1\nmonolith: [a]\n", `strangler.yaml:2:11: monolith: expected a mapping, got a list`},
 		{"sticky both", base + "routes:\n  - name: a\n    match: {path_prefix: /a}\n    service: s\n    stage: canary\n    sticky: {header: X, cookie: y}\n", `routes[0].sticky: set exactly one of header and cookie`},
 		{"bad escaped_slash", "version: 1\nmonolith: {url: http://x}\npaths: {escaped_slash: allow}\n", `strangler.yaml:3:24: paths.escaped_slash: unknown value "allow"`},
+		{"bad server engine", "version: 1\nmonolith: {url: http://x}\nserver: {engine: fast}\n", `strangler.yaml:3:18: server.engine: unknown value "fast"`},
 		{"alias", "version: 1\nmonolith: &m {url: http://x}\nservices:\n  s: *m\n", `YAML aliases are not supported`},
 	}
 	for _, tt := range tests {

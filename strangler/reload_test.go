@@ -135,10 +135,18 @@ func TestReloadFile(t *testing.T) {
 }
 
 // TestDrain: cancelling Serve's context lets in-flight requests finish.
+// Both server engines are checked; with auto, a POST (handed off to net/http) is among the
+// in-flight requests.
 func TestDrain(t *testing.T) {
+	for _, engine := range []string{"auto", "std"} {
+		t.Run(engine, func(t *testing.T) { testDrain(t, engine) })
+	}
+}
+
+func testDrain(t *testing.T, engine string) {
 	mono, svc := twoBackends(t)
 	mono.delay.Store(int64(time.Second))
-	cfg, err := Parse("t.yaml", []byte(cfgYAML(mono.URL, svc.URL, "  - {name: sale, match: {path_prefix: /api/sale}, service: timesale, stage: full}\n")))
+	cfg, err := Parse("t.yaml", []byte(cfgYAML(mono.URL, svc.URL, "  - {name: sale, match: {path_prefix: /api/sale}, service: timesale, stage: full}\n")+"server: {engine: "+engine+"}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +178,13 @@ func TestDrain(t *testing.T) {
 	results := make(chan string, 4)
 	for i := 0; i < 4; i++ {
 		go func() {
-			resp, err := http.Get(url + "/slow")
+			var resp *http.Response
+			var err error
+			if i == 3 {
+				resp, err = http.Post(url+"/slow", "text/plain", strings.NewReader("body"))
+			} else {
+				resp, err = http.Get(url + "/slow")
+			}
 			if err != nil {
 				results <- err.Error()
 				return
@@ -197,6 +211,24 @@ func TestDrain(t *testing.T) {
 	}
 	if _, err := http.Get(url + "/x"); err == nil {
 		t.Errorf("listener still accepting after drain")
+	}
+}
+
+// TestReloadKeepsServerEngine: the server engine is fixed at start; a reload changing it is
+// rejected and the old config keeps serving.
+func TestReloadKeepsServerEngine(t *testing.T) {
+	mono, svc := twoBackends(t)
+	y := cfgYAML(mono.URL, svc.URL, "  - {name: sale, match: {path_prefix: /api/sale}, service: timesale, stage: full}\n")
+	p := startProxy(t, y, nil)
+	cfg, err := Parse("t.yaml", []byte(y+"server: {engine: std}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Reload(cfg); err == nil || !strings.Contains(err.Error(), "server.engine cannot change on reload") {
+		t.Errorf("Reload changing server.engine: %v", err)
+	}
+	if _, by, _ := get(t, p.url+"/api/sale/1"); by != "timesale" {
+		t.Errorf("after the rejected reload the route answered from %q, want timesale", by)
 	}
 }
 

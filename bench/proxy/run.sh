@@ -5,9 +5,12 @@
 #   bench/proxy/run.sh                 # 3 rounds of 6 s, wrk -t1 -c64
 #   ROUNDS=5 DUR=10s CONNS=128 bench/proxy/run.sh
 #   GOMAXPROCS_PROXY=1 bench/proxy/run.sh
+#   OPEN_ROUNDS=5 RATE=12000 bench/proxy/run.sh   # open-loop phase: rounds, fixed rate
 #
-# Targets: direct (the backend), carve (engine auto: synchronous HTTP/1.1 path), carve-std
-# (engine std: net/http Transport), nginx. After the throughput rounds, an open-loop phase
+# Targets: direct (the backend), carve (defaults: server.engine auto — carve's connection loop
+# over http.ReadRequest — and the upstream engine auto — the synchronous HTTP/1.1 direct path),
+# carve-std (server.engine std and upstream engine std: net/http's Server, httputil.ReverseProxy
+# and Transport), nginx. After the throughput rounds, an open-loop phase
 # (bench/proxy/loadgen) measures p50/p99 at half of carve's median throughput against direct,
 # carve and nginx, so "added latency" is carve's p99 minus direct's at the same rate.
 #
@@ -16,6 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 ROUNDS=${ROUNDS:-3}
+OPEN_ROUNDS=${OPEN_ROUNDS:-3}
 DUR=${DUR:-6s}
 CONNS=${CONNS:-64}
 THREADS=${THREADS:-1}
@@ -58,6 +62,7 @@ reload: {interval: -1s}
 YAML
 sed -e "s/127.0.0.1:$CARVE_PORT/127.0.0.1:$CARVE_STD_PORT/" -e "s/127.0.0.1:$CARVE_ADMIN_PORT/127.0.0.1:$CARVE_STD_ADMIN_PORT/" \
 	-e "s|timesale: {url: \(.*\)}|timesale: {url: \1, engine: std}|" "$tmp/strangler.yaml" >"$tmp/strangler-std.yaml"
+echo "server: {engine: std}" >>"$tmp/strangler-std.yaml"
 
 mkdir -p "$tmp/nginx"
 cat >"$tmp/nginx.conf" <<CONF
@@ -141,12 +146,22 @@ for t in "${targets[@]}"; do
 done
 
 half=$(echo "$(echo "${rps[carve]}" | median) / 2" | bc)
+half=${RATE:-$half}
 echo
-echo "Open loop at $half req/s (half of carve's median), ${DUR} per target, $CONNS connections:"
+echo "Open loop at $half req/s (half of carve's median unless RATE is set), ${DUR} per target, $CONNS connections, $OPEN_ROUNDS round(s) alternating targets; medians:"
 echo
-echo "| path | achieved req/s | p50 ms | p99 ms |"
-echo "|---|---|---|---|"
+declare -A op50 op99 oach
+for r in $(seq "$OPEN_ROUNDS"); do
+	for t in direct carve nginx; do
+		out=$("$tmp/loadgen" -url "${urls[$t]}" -rate "$half" -c "$CONNS" -d "$DUR")
+		echo "open round $r $t: $out" >&2
+		oach[$t]+="$(echo "$out" | sed -n 's/.*achieved=\([^ ]*\).*/\1/p') "
+		op50[$t]+="$(echo "$out" | sed -n 's/.*p50=\([^ ]*\).*/\1/p') "
+		op99[$t]+="$(echo "$out" | sed -n 's/.*p99=\([^ ]*\).*/\1/p') "
+	done
+done
+echo "| path | achieved req/s | p50 ms | p99 ms | p99 ms (rounds) |"
+echo "|---|---|---|---|---|"
 for t in direct carve nginx; do
-	out=$("$tmp/loadgen" -url "${urls[$t]}" -rate "$half" -c "$CONNS" -d "$DUR")
-	echo "$out" | awk -v t="$t" '{for (i=1;i<=NF;i++) {split($i,kv,"="); v[kv[1]]=kv[2]}; printf "| %s | %s | %s | %s |%s\n", t, v["achieved"], v["p50"], v["p99"], (v["errors"]>0 ? " errors " v["errors"] : "")}'
+	echo "| $t | $(echo "${oach[$t]}" | median) | $(echo "${op50[$t]}" | median) | $(echo "${op99[$t]}" | median) | ${op99[$t]% } |"
 done
