@@ -327,3 +327,25 @@ func TestFrontShutdown(t *testing.T) {
 		t.Errorf("a new connection was accepted after shutdown")
 	}
 }
+
+func TestHeapFloorPercent(t *testing.T) {
+	const mib = 1 << 20
+	for _, tc := range []struct {
+		live, floor uint64
+		want        int
+	}{
+		{2 * mib, 64 * mib, 3100},  // goal 2 + 62 = 64 MiB
+		{16 * mib, 64 * mib, 300},  // goal 64 MiB
+		{32 * mib, 64 * mib, 100},  // 2 × live reaches the floor: the default
+		{500 * mib, 64 * mib, 100}, // big live heap (shadow queue full): the default
+		{0, 64 * mib, 6300},        // no sample yet: assume 1 MiB
+	} {
+		got := heapFloorPercent(tc.live, tc.floor)
+		if got != tc.want {
+			t.Errorf("heapFloorPercent(%d MiB, %d MiB) = %d, want %d", tc.live/mib, tc.floor/mib, got, tc.want)
+		}
+		if goal := tc.live + tc.live*uint64(got)/100; tc.live > 0 && goal < tc.floor && goal < 2*tc.live {
+			t.Errorf("live %d MiB: heap goal %d MiB is below both the floor and 2 × live", tc.live/mib, goal/mib)
+		}
+	}
+}

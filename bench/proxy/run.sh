@@ -4,7 +4,8 @@
 #
 #   bench/proxy/run.sh                 # 3 rounds of 6 s, wrk -t1 -c64
 #   ROUNDS=5 DUR=10s CONNS=128 bench/proxy/run.sh
-#   GOMAXPROCS_PROXY=1 bench/proxy/run.sh
+#   GOMAXPROCS_PROXY=1 bench/proxy/run.sh      # GOMAXPROCS of both carve proxies
+#   GOGC_PROXY=400 bench/proxy/run.sh          # GOGC of both carve proxies
 #   OPEN_ROUNDS=5 RATE=12000 bench/proxy/run.sh   # open-loop phase: rounds, fixed rate
 #
 # Targets: direct (the backend), carve (defaults: server.engine auto — carve's connection loop
@@ -91,9 +92,10 @@ CONF
 
 "$tmp/backend" -listen "127.0.0.1:$BACKEND_PORT" & pids+=($!); backend_pid=$!
 if [ -n "${GOMAXPROCS_PROXY:-}" ]; then export GOMAXPROCS=$GOMAXPROCS_PROXY; fi
+if [ -n "${GOGC_PROXY:-}" ]; then export GOGC=$GOGC_PROXY; fi
 "$tmp/carveproxy" -c "$tmp/strangler.yaml" & pids+=($!); carve_pid=$!
 "$tmp/carveproxy" -c "$tmp/strangler-std.yaml" & pids+=($!); carve_std_pid=$!
-unset GOMAXPROCS
+unset GOMAXPROCS GOGC
 "$NGINX" -c "$tmp/nginx.conf" -p "$tmp/nginx" -g 'daemon off;' & pids+=($!); nginx_pid=$!
 
 for port in $BACKEND_PORT $CARVE_PORT $CARVE_STD_PORT $NGINX_PORT; do

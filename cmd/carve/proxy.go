@@ -68,6 +68,11 @@ func runProxy(ctx context.Context, o proxyOptions, stdout, stderr io.Writer) err
 	}
 	defer p.Close()
 	p.WatchSignals(ctx)
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+		gctx, stop := context.WithCancel(ctx)
+		defer stop()
+		go strangler.RunHeapFloor(gctx, strangler.DefaultHeapFloor)
+	}
 	if err := p.Run(ctx); err != nil {
 		return withCode(exitAnalysis, fmt.Errorf("proxy: %w", err))
 	}

@@ -42,6 +42,9 @@ func main() {
 	defer p.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+		go strangler.RunHeapFloor(ctx, strangler.DefaultHeapFloor) // as carve proxy does
+	}
 	if err := p.Run(ctx); err != nil {
 		log.Print(err)
 	}

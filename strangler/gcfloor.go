@@ -1,0 +1,52 @@
+package strangler
+
+import (
+	"context"
+	"runtime/debug"
+	rtmetrics "runtime/metrics"
+	"time"
+)
+
+// DefaultHeapFloor is the heap size below which RunHeapFloor keeps the garbage collector
+// from running.
+const DefaultHeapFloor = 64 << 20
+
+// RunHeapFloor keeps the garbage collector from running before the heap reaches floor bytes,
+// until ctx is done (then GOGC is restored). A proxy's live heap is small (a few MiB) while it
+// allocates per request, so with the default GOGC=100 the collector runs every 4 MiB
+// allocated — tens of times a second under load — and each cycle stops the world twice;
+// on a busy machine a stop can wait for a descheduled thread and shows up in the latency tail.
+// Once a second RunHeapFloor sets the GC percentage so the next heap goal is
+// max(2 × live heap, floor); with a larger live heap (a full shadow queue) it is GOGC=100
+// again. It changes process-wide settings, so a program calls it once, and only when the user
+// has not chosen: carve proxy calls it unless GOGC or GOMEMLIMIT is set.
+func RunHeapFloor(ctx context.Context, floor uint64) {
+	if floor == 0 {
+		floor = DefaultHeapFloor
+	}
+	old := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(old)
+	sample := []rtmetrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		rtmetrics.Read(sample)
+		debug.SetGCPercent(heapFloorPercent(sample[0].Value.Uint64(), floor))
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// heapFloorPercent is the GOGC value whose heap goal for live bytes is max(2 × live, floor).
+func heapFloorPercent(live, floor uint64) int {
+	if live == 0 {
+		live = 1 << 20
+	}
+	if 2*live >= floor {
+		return 100
+	}
+	return int((floor - live) * 100 / live)
+}
