@@ -44,12 +44,6 @@ func mallocs() uint64 {
 	return m.Mallocs
 }
 
-// allocsPer measures heap allocations per request of the whole process (client, proxy and
-// backend live in this process) over n sequential requests.
-func allocsPer(b testing.TB, c *http.Client, url string, n int) float64 {
-	for i := 0; i < 200; i++ {
-		doGet(b, c, url)
-	}
 	m0 := mallocs()
 	for i := 0; i < n; i++ {
 		doGet(b, c, url)
