@@ -44,13 +44,6 @@ func mallocs() uint64 {
 	return m.Mallocs
 }
 
-	m0 := mallocs()
-	for i := 0; i < n; i++ {
-		doGet(b, c, url)
-	}
-	return float64(mallocs()-m0) / float64(n)
-}
-
 // benchConfig is the proxy configuration of BenchmarkProxy and TestProxyAllocs.
 func benchConfig(mono, svc string) string {
 	return fmt.Sprintf(`version: 1
