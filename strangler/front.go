@@ -212,8 +212,12 @@ func (fc *frontConn) serve() {
 		if f.closing.Load() {
 			return // checked after the deadline is set: shutdown's wake-up cannot be overwritten
 		}
-		if _, err := fc.br.Peek(1); err != nil {
-			return // closed, idle timeout or shutdown
+		// Like net/http: the first request is read at once; a later one only once 4 bytes
+		// have arrived, and a connection that ends before that is closed without an answer.
+		if n := peekBefore(first); n > 0 {
+			if _, err := fc.br.Peek(n); err != nil {
+				return // closed, idle timeout or shutdown
+			}
 		}
 		fc.state.Store(connActive)
 		if !first && !headerBuffered(fc.br) {
@@ -239,6 +243,15 @@ func (fc *frontConn) serve() {
 		}
 		fc.state.Store(connIdle)
 	}
+}
+
+// peekBefore is how many bytes the loop waits for before reading a request: 1 for the first
+// (an empty connection closes silently; anything else is parsed), 4 for later ones.
+func peekBefore(first bool) int {
+	if first {
+		return 1
+	}
+	return 4
 }
 
 // headerBuffered reports whether a complete request header is already in br.

@@ -96,7 +96,7 @@ func frontTestHandler() http.Handler {
 
 // startBoth serves h with net/http's server and with the loop (server.engine auto), each on
 // a real 127.0.0.1 listener.
-func startBoth(t *testing.T, h http.Handler) (std, fast string) {
+func startBoth(t testing.TB, h http.Handler) (std, fast string) {
 	t.Helper()
 	quiet := log.New(io.Discard, "", 0)
 	sln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -131,7 +131,7 @@ var dateRE = regexp.MustCompile(`Date: [A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \
 
 // rawExchange writes raw to addr, half-closes, and returns everything the server sends until
 // it closes the connection, with generated Date values blanked.
-func rawExchange(t *testing.T, addr, raw string) string {
+func rawExchange(t testing.TB, addr, raw string) string {
 	t.Helper()
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -155,10 +155,26 @@ func rawExchange(t *testing.T, addr, raw string) string {
 // else by net/http after the hand-off.
 func TestFrontMatchesNetHTTP(t *testing.T) {
 	std, fast := startBoth(t, frontTestHandler())
+	for name, raw := range frontCases() {
+		t.Run(name, func(t *testing.T) {
+			want := rawExchange(t, std, raw)
+			got := rawExchange(t, fast, raw)
+			if got != want {
+				t.Errorf("loop and net/http differ\nnet/http: %q\nloop:     %q", want, got)
+			}
+			if want == "" && !strings.Contains(name, "truncated") && name != "garbage" && name != "leading crlf" {
+				t.Errorf("net/http sent nothing; the case tests nothing")
+			}
+		})
+	}
+}
+
+// frontCases are raw client byte streams, by name.
+func frontCases() map[string]string {
 	get := func(path string, hdr ...string) string {
 		return "GET " + path + " HTTP/1.1\r\nHost: example.test\r\n" + strings.Join(hdr, "") + "\r\n"
 	}
-	cases := map[string]string{
+	return map[string]string{
 		"empty":           get("/"),
 		"small":           get("/small"),
 		"html sniffed":    get("/html"),
@@ -214,19 +230,30 @@ func TestFrontMatchesNetHTTP(t *testing.T) {
 		"leading crlf":    "\r\n" + get("/small"),
 		"huge header":     "GET /small HTTP/1.1\r\nHost: a\r\nX-Big: " + strings.Repeat("x", http.DefaultMaxHeaderBytes+8192) + "\r\n\r\n",
 		"truncated":       "GET /small HTTP/1.1\r\nHost: a\r\n",
+		// Found by FuzzFrontMatchesNetHTTP: after a keep-alive response net/http waits for 4
+		// bytes and closes silently when the connection ends first.
+		"then 2 bytes":  get("/small") + "00",
+		"first 2 bytes": "00",
 	}
-	for name, raw := range cases {
-		t.Run(name, func(t *testing.T) {
-			want := rawExchange(t, std, raw)
-			got := rawExchange(t, fast, raw)
-			if got != want {
-				t.Errorf("loop and net/http differ\nnet/http: %q\nloop:     %q", want, got)
-			}
-			if want == "" && !strings.Contains(name, "truncated") && name != "garbage" && name != "leading crlf" {
-				t.Errorf("net/http sent nothing; the case tests nothing")
-			}
-		})
+}
+
+// FuzzFrontMatchesNetHTTP is the differential test on arbitrary client bytes: whatever a
+// client sends, the loop answers byte for byte as net/http's server does. Its seeds are the
+// cases of TestFrontMatchesNetHTTP (run by go test); go test -fuzz explores further.
+func FuzzFrontMatchesNetHTTP(f *testing.F) {
+	for _, raw := range frontCases() {
+		if len(raw) < 4096 {
+			f.Add([]byte(raw))
+		}
 	}
+	std, fast := startBoth(f, frontTestHandler())
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		want := rawExchange(t, std, string(raw))
+		got := rawExchange(t, fast, string(raw))
+		if got != want {
+			t.Errorf("input %q\nnet/http: %q\nloop:     %q", raw, want, got)
+		}
+	})
 }
 
 // TestFrontServesSimpleRequestsItself checks that the loop, not the hand-off, answers simple
