@@ -486,7 +486,9 @@ func (w *frontWriter) snapshot(informational bool) {
 func appendHeaderLine(b []byte, k, v string) []byte {
 	b = append(b, k...)
 	b = append(b, ": "...)
-	v = strings.Trim(v, " \t\r\n")
+	if v != "" && (isBlank(v[0]) || isBlank(v[len(v)-1])) {
+		v = strings.Trim(v, " \t\r\n")
+	}
 	for i := 0; i < len(v); i++ {
 		c := v[i]
 		if c == '\r' || c == '\n' {
@@ -495,6 +497,27 @@ func appendHeaderLine(b []byte, k, v string) []byte {
 		b = append(b, c)
 	}
 	return append(b, "\r\n"...)
+}
+
+func isBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// dateCache holds the Date header value of the current second.
+type dateCache struct {
+	unix int64
+	text string
+}
+
+var lastDate atomic.Pointer[dateCache]
+
+// httpDate returns now in http.TimeFormat, formatted once per second.
+func httpDate(now time.Time) string {
+	sec := now.Unix()
+	if d := lastDate.Load(); d != nil && d.unix == sec {
+		return d.text
+	}
+	d := &dateCache{unix: sec, text: now.UTC().Format(http.TimeFormat)}
+	lastDate.Store(d)
+	return d.text
 }
 
 func (w *frontWriter) statusLine(code int) {
@@ -522,7 +545,7 @@ func (w *frontWriter) commit(p []byte) {
 	bw.Write(w.hbuf)
 	if !w.haveDate {
 		bw.WriteString("Date: ")
-		bw.Write(time.Now().UTC().AppendFormat(w.scratch[:0], http.TimeFormat))
+		bw.WriteString(httpDate(time.Now()))
 		bw.WriteString("\r\n")
 	}
 	trailers := len(w.trailers) > 0 || w.prefixTrailers
@@ -573,24 +596,46 @@ func (cw chunkWriter) Write(p []byte) (int, error) {
 }
 
 func (w *frontWriter) Write(p []byte) (int, error) {
-	if !w.wrote {
-		w.WriteHeader(http.StatusOK)
-	}
-	if len(p) == 0 {
-		return 0, nil
-	}
-	if w.statusNoBody {
-		return 0, http.ErrBodyNotAllowed
-	}
-	w.written += int64(len(p)) // counted even when refused, as net/http
-	if w.cl >= 0 && w.written > w.cl {
-		return 0, http.ErrContentLength
+	if err := w.admit(len(p)); err != nil || len(p) == 0 {
+		return 0, err
 	}
 	n, err := w.bw.Write(p)
 	if err != nil {
 		w.closeAfter = true
 	}
 	return n, err
+}
+
+// WriteString is Write for strings. As with net/http's response writer, a string longer than
+// the free buffer is copied through the buffer, so it is framed in 2 KiB chunks.
+func (w *frontWriter) WriteString(s string) (int, error) {
+	if err := w.admit(len(s)); err != nil || len(s) == 0 {
+		return 0, err
+	}
+	n, err := w.bw.WriteString(s)
+	if err != nil {
+		w.closeAfter = true
+	}
+	return n, err
+}
+
+// admit applies net/http's rules to a write of n bytes: the status is sent first (200 when
+// unset), bodies are refused for 1xx/204/304 and beyond a declared Content-Length.
+func (w *frontWriter) admit(n int) error {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	if n == 0 {
+		return nil
+	}
+	if w.statusNoBody {
+		return http.ErrBodyNotAllowed
+	}
+	w.written += int64(n) // counted even when refused, as net/http
+	if w.cl >= 0 && w.written > w.cl {
+		return http.ErrContentLength
+	}
+	return nil
 }
 
 // Flush sends the head and what is buffered.

@@ -234,6 +234,7 @@ func frontCases() map[string]string {
 		// bytes and closes silently when the connection ends first.
 		"then 2 bytes":  get("/small") + "00",
 		"first 2 bytes": "00",
+		"long string":   get("/echo?" + strings.Repeat("A", 2600)),
 	}
 }
 
@@ -374,5 +375,18 @@ func TestHeapFloorPercent(t *testing.T) {
 		if goal := tc.live + tc.live*uint64(got)/100; tc.live > 0 && goal < tc.floor && goal < 2*tc.live {
 			t.Errorf("live %d MiB: heap goal %d MiB is below both the floor and 2 × live", tc.live/mib, goal/mib)
 		}
+	}
+}
+
+func TestHTTPDate(t *testing.T) {
+	a := time.Date(2026, 11, 22, 3, 4, 5, 0, time.UTC)
+	if got, want := httpDate(a), "Sun, 22 Nov 2026 03:04:05 GMT"; got != want {
+		t.Errorf("httpDate = %q, want %q", got, want)
+	}
+	if got, want := httpDate(a.Add(999*time.Millisecond)), "Sun, 22 Nov 2026 03:04:05 GMT"; got != want {
+		t.Errorf("same second: %q, want %q", got, want)
+	}
+	if got, want := httpDate(a.Add(time.Second).In(time.FixedZone("X", 3600))), "Sun, 22 Nov 2026 03:04:06 GMT"; got != want {
+		t.Errorf("next second, other zone: %q, want %q", got, want)
 	}
 }
