@@ -88,9 +88,10 @@ func (f *front) serve() error {
 			if f.closing.Load() {
 				return http.ErrServerClosed
 			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				// Temporary accept error (EMFILE and friends): back off as net/http does.
+			var te interface{ Temporary() bool }
+			if errors.As(err, &te) && te.Temporary() {
+				// Temporary accept error (EMFILE, ENFILE, ECONNABORTED…): back off and keep
+				// serving, as net/http's Serve does.
 				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
 				f.logf("http: Accept error: %v; retrying in %v", err, delay)
 				time.Sleep(delay)

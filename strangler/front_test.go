@@ -390,3 +390,54 @@ func TestHTTPDate(t *testing.T) {
 		t.Errorf("next second, other zone: %q, want %q", got, want)
 	}
 }
+
+// flakyListener fails its first Accept calls with a temporary error (as accept does when the
+// process is out of file descriptors).
+type flakyListener struct {
+	net.Listener
+	fails int
+}
+
+type tempErr struct{}
+
+func (tempErr) Error() string   { return "accept: too many open files" }
+func (tempErr) Timeout() bool   { return false }
+func (tempErr) Temporary() bool { return true }
+
+func (l *flakyListener) Accept() (net.Conn, error) {
+	if l.fails > 0 {
+		l.fails--
+		return nil, &net.OpError{Op: "accept", Net: "tcp", Err: tempErr{}}
+	}
+	return l.Listener.Accept()
+}
+
+// TestFrontSurvivesTemporaryAcceptErrors: running out of file descriptors for a moment must
+// not stop the proxy.
+func TestFrontSurvivesTemporaryAcceptErrors(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := frontTestHandler()
+	var logged bytes.Buffer
+	srv := &http.Server{Handler: h, ErrorLog: log.New(&logged, "", 0)}
+	f := newFront(h, srv, &flakyListener{Listener: ln, fails: 3}, 5*time.Second, 5*time.Second)
+	done := make(chan error, 1)
+	go func() { done <- f.serve() }()
+	out := rawExchange(t, ln.Addr().String(), "GET /small HTTP/1.1\r\nHost: a\r\n\r\n")
+	if !strings.HasSuffix(out, "\r\n\r\nhello") {
+		t.Errorf("after temporary accept errors: %q", out)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := f.shutdown(ctx); err != nil {
+		t.Errorf("shutdown: %v", err)
+	}
+	if err := <-done; err != http.ErrServerClosed {
+		t.Errorf("serve returned %v", err)
+	}
+	if n := strings.Count(logged.String(), "too many open files"); n != 3 {
+		t.Errorf("logged %d accept errors, want 3: %q", n, logged.String())
+	}
+}
