@@ -195,8 +195,8 @@ func (fc *frontConn) serve() {
 	// Read deadlines: the first request's header must arrive within readHeader; later ones
 	// within idle (waiting) and then readHeader once a request has begun, unless its whole
 	// header already arrived with the first read. The idle deadline is refreshed at most once
-	// a second (idle is honoured to within a second, or a tenth of it when shorter): each SetReadDeadline re-arms a runtime
-	// timer, and this loop runs once per request.
+	// a second (idle is honoured to within a second, or a tenth of it when shorter): each
+	// SetReadDeadline re-arms a runtime timer, and this loop runs once per request.
 	var deadline time.Time
 	setDeadline := func(now time.Time, d time.Duration) {
 		deadline = now.Add(d)
@@ -734,6 +734,22 @@ type replayConn struct {
 	buf []byte
 }
 
+// CloseWrite and ReadFrom pass through to the connection, so net/http's server can half-close
+// before an error close and use splice/sendfile, as on its own connections.
+func (c *replayConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
+}
+
+func (c *replayConn) ReadFrom(r io.Reader) (int64, error) {
+	if rf, ok := c.Conn.(io.ReaderFrom); ok {
+		return rf.ReadFrom(r)
+	}
+	return io.Copy(struct{ io.Writer }{c.Conn}, r)
+}
+
 func (c *replayConn) Read(p []byte) (int, error) {
 	if len(c.buf) > 0 {
 		n := copy(p, c.buf)
@@ -767,4 +783,8 @@ func (q *connQueue) Close() error {
 
 func (q *connQueue) Addr() net.Addr { return q.addr }
 
-var _ io.Reader = (*recorder)(nil)
+var (
+	_ io.Reader                       = (*recorder)(nil)
+	_ io.ReaderFrom                   = (*replayConn)(nil)
+	_ interface{ CloseWrite() error } = (*replayConn)(nil)
+)
