@@ -16,7 +16,7 @@ const DefaultHeapFloor = 64 << 20
 // allocates per request, so with the default GOGC=100 the collector runs every 4 MiB
 // allocated — tens of times a second under load — and each cycle stops the world twice;
 // on a busy machine a stop can wait for a descheduled thread and shows up in the latency tail.
-// Once a second RunHeapFloor sets the GC percentage so the next heap goal is
+// Once a second RunHeapFloor sets the GC percentage so the next heap goal is at most
 // max(2 × live heap, floor); with a larger live heap (a full shadow queue) it is GOGC=100
 // again. It changes process-wide settings, so a program calls it once, and only when the user
 // has not chosen: carve proxy calls it unless GOGC or GOMEMLIMIT is set.
@@ -40,13 +40,20 @@ func RunHeapFloor(ctx context.Context, floor uint64) {
 	}
 }
 
-// heapFloorPercent is the GOGC value whose heap goal for live bytes is max(2 × live, floor).
+// heapMinimum is the Go runtime's minimum heap goal at GOGC=100; the goal is never below
+// heapMinimum × GOGC/100.
+const heapMinimum = 4 << 20
+
+// heapFloorPercent is the GOGC value whose heap goal is max(2 × live, floor): the runtime's
+// goal is max(live × (1 + GOGC/100), heapMinimum × GOGC/100), so both terms are kept at or
+// under the floor. live is 0 before the first collection.
 func heapFloorPercent(live, floor uint64) int {
-	if live == 0 {
-		live = 1 << 20
-	}
 	if 2*live >= floor {
 		return 100
 	}
-	return int((floor - live) * 100 / live)
+	pct := floor * 100 / heapMinimum // the minimum-heap term reaches the floor
+	if live > 0 {
+		pct = min(pct, (floor-live)*100/live)
+	}
+	return int(max(pct, 100))
 }
