@@ -7,6 +7,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -429,5 +430,33 @@ func TestFrontSurvivesTemporaryAcceptErrors(t *testing.T) {
 	}
 	if n := strings.Count(logged.String(), "too many open files"); n != 3 {
 		t.Errorf("logged %d accept errors, want 3: %q", n, logged.String())
+	}
+}
+
+func TestCgroupMemoryLimit(t *testing.T) {
+	files := func(m map[string]string) func(string) ([]byte, error) {
+		return func(p string) ([]byte, error) {
+			if v, ok := m[p]; ok {
+				return []byte(v), nil
+			}
+			return nil, os.ErrNotExist
+		}
+	}
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		want  uint64
+		ok    bool
+	}{
+		{"v2 limit", map[string]string{"/sys/fs/cgroup/memory.max": "268435456\n"}, 256 << 20, true},
+		{"v2 unlimited", map[string]string{"/sys/fs/cgroup/memory.max": "max\n"}, 0, false},
+		{"v1 limit", map[string]string{"/sys/fs/cgroup/memory/memory.limit_in_bytes": "134217728\n"}, 128 << 20, true},
+		{"v1 unlimited", map[string]string{"/sys/fs/cgroup/memory/memory.limit_in_bytes": "9223372036854771712\n"}, 0, false},
+		{"none", nil, 0, false},
+	} {
+		got, ok := cgroupMemoryLimit(files(tc.files))
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("%s: cgroupMemoryLimit = %d, %v; want %d, %v", tc.name, got, ok, tc.want, tc.ok)
+		}
 	}
 }

@@ -2,8 +2,11 @@ package strangler
 
 import (
 	"context"
+	"os"
 	"runtime/debug"
 	rtmetrics "runtime/metrics"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -20,9 +23,15 @@ const DefaultHeapFloor = 64 << 20
 // max(2 × live heap, floor); with a larger live heap (a full shadow queue) it is GOGC=100
 // again. It changes process-wide settings, so a program calls it once, and only when the user
 // has not chosen: carve proxy calls it unless GOGC or GOMEMLIMIT is set.
+//
+// In a container with a memory limit (cgroup v2 memory.max or v1 memory.limit_in_bytes) the
+// floor is at most a quarter of the limit, so a small limit is not outgrown.
 func RunHeapFloor(ctx context.Context, floor uint64) {
 	if floor == 0 {
 		floor = DefaultHeapFloor
+	}
+	if limit, ok := cgroupMemoryLimit(os.ReadFile); ok {
+		floor = min(floor, limit/4)
 	}
 	old := debug.SetGCPercent(100)
 	defer debug.SetGCPercent(old)
@@ -38,6 +47,23 @@ func RunHeapFloor(ctx context.Context, floor uint64) {
 		case <-t.C:
 		}
 	}
+}
+
+// cgroupMemoryLimit returns the memory limit of the process's cgroup (v2, then v1), if any.
+func cgroupMemoryLimit(read func(string) ([]byte, error)) (uint64, bool) {
+	for _, path := range []string{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"} {
+		b, err := read(path)
+		if err != nil {
+			continue
+		}
+		v := strings.TrimSpace(string(b))
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil || n == 0 || n >= 1<<60 { // "max", or v1's "unlimited" (a page-rounded MaxInt64)
+			return 0, false
+		}
+		return n, true
+	}
+	return 0, false
 }
 
 // heapMinimum is the Go runtime's minimum heap goal at GOGC=100; the goal is never below
