@@ -4,7 +4,6 @@ import (
 	"go/ast"
 	"go/types"
 	"reflect"
-	"sort"
 	"strings"
 
 	"github.com/carve-go/carve/analyzer/facts"
@@ -77,37 +76,7 @@ func (s *scanner) bun(st *site) *stmt {
 	if root == nil {
 		root = rootObj(info, sel.X)
 	}
-	if table == "" {
-		sql.Status, sql.Kind = facts.Unresolved, "other"
-		sql.Reason = reason
-		if sql.Reason == "" {
-			sql.Reason = "bun model type not known statically"
-		}
-		return &stmt{sql: sql, fi: st.fi, recv: root}
-	}
-	seen := map[string]bool{table: true}
-	sql.Tables = append(sql.Tables, facts.TableAccess{Name: table, Access: access})
-	names := []string{table}
-	for _, r := range reads {
-		if !seen[r] {
-			seen[r] = true
-			names = append(names, r)
-			sql.Tables = append(sql.Tables, facts.TableAccess{Name: r, Access: facts.Read})
-		}
-	}
-	sort.Slice(sql.Tables, func(i, j int) bool { return sql.Tables[i].Name < sql.Tables[j].Name })
-	sort.Strings(names)
-	for i := range names {
-		for j := i + 1; j < len(names); j++ {
-			sql.Joins = append(sql.Joins, [2]string{names[i], names[j]})
-		}
-	}
-	sql.Text = strings.ToUpper(kind) + " " + strings.Join(names, ", ")
-	sql.Status = facts.Parsed
-	if reason != "" {
-		sql.Status, sql.Reason = facts.Recovered, reason
-	}
-	return &stmt{sql: sql, fi: st.fi, recv: root}
+	return builderStmt(sql, st.fi, root, table, access, reads, reason, "bun model type not known statically")
 }
 
 // sqlHoleMark marks an unknown part of folded text; join targets holding it are dropped.

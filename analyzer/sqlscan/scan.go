@@ -591,6 +591,44 @@ func (s *scanner) recvRoot(st *site, sk *sink) types.Object {
 }
 
 // rootObj returns the variable at the root of a selector/call chain (s in s.db.X(), tx in tx).
+// builderStmt completes the statement of an ORM builder chain (bun, xorm) on table with
+// access. Without a table it is unresolved, for reason or else unknown. Otherwise every other
+// table in reads is read, all the tables are joined pairwise, the text is "KIND t1, t2, …" and
+// a non-empty reason marks the statement recovered.
+func builderStmt(sql facts.SQL, fi *funcInfo, recv types.Object, table string, access facts.Access, reads []string, reason, unknown string) *stmt {
+	if table == "" {
+		sql.Status, sql.Kind = facts.Unresolved, "other"
+		sql.Reason = reason
+		if sql.Reason == "" {
+			sql.Reason = unknown
+		}
+		return &stmt{sql: sql, fi: fi, recv: recv}
+	}
+	sql.Tables = append(sql.Tables, facts.TableAccess{Name: table, Access: access})
+	names := []string{table}
+	seen := map[string]bool{table: true}
+	for _, r := range reads {
+		if !seen[r] {
+			seen[r] = true
+			names = append(names, r)
+			sql.Tables = append(sql.Tables, facts.TableAccess{Name: r, Access: facts.Read})
+		}
+	}
+	sort.Slice(sql.Tables, func(i, j int) bool { return sql.Tables[i].Name < sql.Tables[j].Name })
+	sort.Strings(names)
+	for i := range names {
+		for j := i + 1; j < len(names); j++ {
+			sql.Joins = append(sql.Joins, [2]string{names[i], names[j]})
+		}
+	}
+	sql.Text = strings.ToUpper(sql.Kind) + " " + strings.Join(names, ", ")
+	sql.Status = facts.Parsed
+	if reason != "" {
+		sql.Status, sql.Reason = facts.Recovered, reason
+	}
+	return &stmt{sql: sql, fi: fi, recv: recv}
+}
+
 func rootObj(info *types.Info, e ast.Expr) types.Object {
 	for {
 		switch x := e.(type) {

@@ -3,7 +3,6 @@ package sqlscan
 import (
 	"go/ast"
 	"go/types"
-	"sort"
 	"strings"
 
 	"github.com/carve-go/carve/analyzer/facts"
@@ -110,37 +109,7 @@ func (s *scanner) xorm(st *site) *stmt {
 	kind := map[facts.Access]string{facts.Read: "select", facts.Insert: "insert", facts.Update: "update", facts.Delete: "delete"}[access]
 	sql := facts.SQL{Pos: s.prog.Pos(st.call.Pos()), Unit: st.fi.unit, Via: "xorm", Dialect: st.fi.dialect, Kind: kind, Tables: []facts.TableAccess{}}
 	recv := rootObj(info, sel.X)
-	if table == "" {
-		sql.Status, sql.Kind = facts.Unresolved, "other"
-		sql.Reason = reason
-		if sql.Reason == "" {
-			sql.Reason = "xorm bean type not known statically"
-		}
-		return &stmt{sql: sql, fi: st.fi, recv: recv}
-	}
-	sql.Tables = append(sql.Tables, facts.TableAccess{Name: table, Access: access})
-	names := []string{table}
-	seen := map[string]bool{table: true}
-	for _, r := range reads {
-		if !seen[r] {
-			seen[r] = true
-			names = append(names, r)
-			sql.Tables = append(sql.Tables, facts.TableAccess{Name: r, Access: facts.Read})
-		}
-	}
-	sort.Slice(sql.Tables, func(i, j int) bool { return sql.Tables[i].Name < sql.Tables[j].Name })
-	sort.Strings(names)
-	for i := range names {
-		for j := i + 1; j < len(names); j++ {
-			sql.Joins = append(sql.Joins, [2]string{names[i], names[j]})
-		}
-	}
-	sql.Text = strings.ToUpper(kind) + " " + strings.Join(names, ", ")
-	sql.Status = facts.Parsed
-	if reason != "" {
-		sql.Status, sql.Reason = facts.Recovered, reason
-	}
-	return &stmt{sql: sql, fi: st.fi, recv: recv}
+	return builderStmt(sql, st.fi, recv, table, access, reads, reason, "xorm bean type not known statically")
 }
 
 // xormTable returns the table of an xorm bean type: its TableName() when that returns a
