@@ -46,15 +46,9 @@ type breaker struct {
 
 func newBreaker(c Breaker) *breaker {
 	b := &breaker{failures: int32(c.Failures), successes: int32(c.Successes), open: c.Open, now: time.Now}
-	if b.failures <= 0 {
-		b.failures = 5
-	}
-	if b.successes <= 0 {
-		b.successes = 2
-	}
-	if b.open <= 0 {
-		b.open = 10 * time.Second
-	}
+	b.failures = positiveOr(b.failures, 5)
+	b.successes = positiveOr(b.successes, 2)
+	b.open = positiveOr(b.open, 10*time.Second)
 	return b
 }
 

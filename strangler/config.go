@@ -780,6 +780,14 @@ func checkEnum(add func(string, string, ...any), field, v string, allowed ...str
 	add(field, "unknown value %q: want %s", v, strings.Join(allowed, ", "))
 }
 
+// positiveOr returns v, or def when v is zero or negative (an unset count or duration).
+func positiveOr[T ~int | ~int32 | ~int64](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
 func orDefault(s, d string) string {
 	if s == "" {
 		return d

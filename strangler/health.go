@@ -11,13 +11,8 @@ import (
 // answers with a status outside 200–399, or not within the timeout, is marked unhealthy and
 // skipped by the balancer until a later check passes.
 func (pl *pool) healthLoop(ctx context.Context) {
-	interval, timeout := pl.hc.Interval, pl.hc.Timeout
-	if interval <= 0 {
-		interval = 5 * time.Second
-	}
-	if timeout <= 0 {
-		timeout = 2 * time.Second
-	}
+	interval := positiveOr(pl.hc.Interval, 5*time.Second)
+	timeout := positiveOr(pl.hc.Timeout, 2*time.Second)
 	client := &http.Client{Transport: pl.transport, Timeout: timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	t := time.NewTicker(interval)

@@ -56,12 +56,8 @@ func newIdentityBridge(c *Identity, getenv func(string) string, t Timeouts) (*id
 		now:      time.Now,
 		cache:    map[[32]byte]idEntry{},
 	}
-	if b.cacheTTL <= 0 {
-		b.cacheTTL = 5 * time.Second
-	}
-	if b.ttl <= 0 {
-		b.ttl = 60 * time.Second
-	}
+	b.cacheTTL = positiveOr(b.cacheTTL, 5*time.Second)
+	b.ttl = positiveOr(b.ttl, 60*time.Second)
 	timeout := t.Response
 	if timeout <= 0 || timeout > 5*time.Second {
 		timeout = 5 * time.Second

@@ -657,16 +657,9 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func (p *Proxy) Serve(ctx context.Context, ln, admin net.Listener) error {
 	cfg := p.Config()
 	to := cfg.Timeouts
-	rh, idle, drain := to.ReadHeader, to.Idle, to.Drain
-	if rh <= 0 {
-		rh = 10 * time.Second
-	}
-	if idle <= 0 {
-		idle = 90 * time.Second
-	}
-	if drain <= 0 {
-		drain = 30 * time.Second
-	}
+	rh := positiveOr(to.ReadHeader, 10*time.Second)
+	idle := positiveOr(to.Idle, 90*time.Second)
+	drain := positiveOr(to.Drain, 30*time.Second)
 	srv := &http.Server{Handler: p, ReadHeaderTimeout: rh, IdleTimeout: idle, ErrorLog: p.errorLog}
 	var asrv *http.Server
 	var fr *front

@@ -46,16 +46,9 @@ type shadower struct {
 }
 
 func newShadower(p *Proxy, c Shadow) *shadower {
-	n, workers, timeout := c.Queue, c.Workers, c.Timeout
-	if n <= 0 {
-		n = 1024
-	}
-	if workers <= 0 {
-		workers = 4
-	}
-	if timeout <= 0 {
-		timeout = 5 * time.Second
-	}
+	n := positiveOr(c.Queue, 1024)
+	workers := positiveOr(c.Workers, 4)
+	timeout := positiveOr(c.Timeout, 5*time.Second)
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &shadower{p: p, q: make(chan shadowJob, n), timeout: timeout, ctx: ctx, cancel: cancel}
 	for i := 0; i < workers; i++ {

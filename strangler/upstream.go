@@ -165,20 +165,10 @@ func newPool(p *Proxy, name string, u Upstream, t Timeouts, r Retry) (*pool, err
 		insts = append(insts, &instance{addr: hp, origin: hp})
 	}
 	pl.instances.Store(&insts)
-	connect, response, idle := t.Connect, t.Response, t.Idle
-	if connect <= 0 {
-		connect = 5 * time.Second
-	}
-	if response <= 0 {
-		response = 30 * time.Second
-	}
-	if idle <= 0 {
-		idle = 90 * time.Second
-	}
-	maxIdle := u.MaxIdleConns
-	if maxIdle <= 0 {
-		maxIdle = 256
-	}
+	connect := positiveOr(t.Connect, 5*time.Second)
+	response := positiveOr(t.Response, 30*time.Second)
+	idle := positiveOr(t.Idle, 90*time.Second)
+	maxIdle := positiveOr(u.MaxIdleConns, 256)
 	pl.transport = &http.Transport{
 		DialContext:           (&net.Dialer{Timeout: connect, KeepAlive: 30 * time.Second}).DialContext,
 		MaxIdleConns:          0,
