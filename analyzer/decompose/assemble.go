@@ -3,6 +3,7 @@ package decompose
 import (
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -288,17 +289,11 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 func uniqSorted(in []string) []string {
-	sort.Strings(in)
-	out := in[:0]
-	for i, s := range in {
-		if i == 0 || s != in[i-1] {
-			out = append(out, s)
-		}
+	slices.Sort(in)
+	if out := slices.Compact(in); out != nil {
+		return out
 	}
-	if out == nil {
-		return []string{}
-	}
-	return out
+	return []string{}
 }
 
 // Remedies, one per finding kind.

@@ -6,6 +6,7 @@ package sample
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -379,10 +380,10 @@ func Shop() *analyzer.Result {
 			o.Class = ""
 		}
 		for _, s := range p.Services {
-			if contains(s.Reads, t) {
+			if slices.Contains(s.Reads, t) {
 				o.Readers = append(o.Readers, s.Name)
 			}
-			if contains(s.Writes, t) {
+			if slices.Contains(s.Writes, t) {
 				o.Writers = append(o.Writers, s.Name)
 			}
 		}
@@ -475,33 +476,18 @@ func shortUnit(u facts.UnitID) string {
 	return s[strings.LastIndex(s, "/")+1:]
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 func appendUniq(list []string, s string) []string {
-	if contains(list, s) {
+	if slices.Contains(list, s) {
 		return list
 	}
 	list = append(list, s)
-	sort.Strings(list)
+	slices.Sort(list)
 	return list
 }
 
 func uniqSorted(list []string) []string {
-	sort.Strings(list)
-	out := list[:0]
-	for i, s := range list {
-		if i == 0 || s != list[i-1] {
-			out = append(out, s)
-		}
-	}
-	return out
+	slices.Sort(list)
+	return slices.Compact(list)
 }
 
 // finish sorts everything as the analyzer does and fills the summary.
