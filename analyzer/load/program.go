@@ -145,3 +145,13 @@ func (p *Program) EnclosingDecl(pkg *packages.Package, file *ast.File, pos token
 	}
 	return "", false
 }
+
+// Named returns the named type t is, or points to; nil for any other type. Analyses use it to
+// name receivers and handle types whether they are used by value or by pointer.
+func Named(t types.Type) *types.Named {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, _ := t.(*types.Named)
+	return n
+}

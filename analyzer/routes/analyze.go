@@ -292,7 +292,7 @@ func (a *analyzer) visit(n ast.Node) {
 				a.assign(n.Lhs[i], n.Rhs[i], n.Tok)
 			}
 		} else if len(n.Rhs) == 1 {
-			if call, ok := unparen(n.Rhs[0]).(*ast.CallExpr); ok {
+			if call, ok := ast.Unparen(n.Rhs[0]).(*ast.CallExpr); ok {
 				for i := range n.Lhs {
 					a.assignSet(n.Lhs[i], a.callResult(call, i))
 				}
@@ -304,7 +304,7 @@ func (a *analyzer) visit(n ast.Node) {
 				a.assign(n.Names[i], n.Values[i], token.DEFINE)
 			}
 		} else if len(n.Values) == 1 {
-			if call, ok := unparen(n.Values[0]).(*ast.CallExpr); ok {
+			if call, ok := ast.Unparen(n.Values[0]).(*ast.CallExpr); ok {
 				for i := range n.Names {
 					a.assignSet(n.Names[i], a.callResult(call, i))
 				}
@@ -316,7 +316,7 @@ func (a *analyzer) visit(n ast.Node) {
 		}
 		fn := a.funcs[len(a.funcs)-1]
 		if len(n.Results) == 1 {
-			if call, ok := unparen(n.Results[0]).(*ast.CallExpr); ok && a.resultCount(fn) > 1 {
+			if call, ok := ast.Unparen(n.Results[0]).(*ast.CallExpr); ok && a.resultCount(fn) > 1 {
 				for i := 0; i < a.resultCount(fn); i++ {
 					a.add(resultKey{fn, i}, a.callResult(call, i))
 				}
@@ -371,7 +371,7 @@ func (a *analyzer) namedResults(fn ast.Node) []*types.Var {
 
 // lhsKey returns the points-to key of an assignment target: a variable or a struct field.
 func (a *analyzer) lhsKey(e ast.Expr) any {
-	switch e := unparen(e).(type) {
+	switch e := ast.Unparen(e).(type) {
 	case *ast.Ident:
 		if e.Name == "_" {
 			return nil
@@ -447,7 +447,7 @@ func (a *analyzer) bindCall(call *ast.CallExpr) {
 	for _, fn := range a.targets(call) {
 		sig := fn.Signature()
 		if sig.Recv() != nil {
-			if sel, ok := unparen(call.Fun).(*ast.SelectorExpr); ok {
+			if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
 				if s := a.info.Selections[sel]; s != nil && s.Kind() == types.MethodVal {
 					a.add(sig.Recv(), a.eval(sel.X))
 				}
@@ -507,7 +507,7 @@ func (a *analyzer) funcParams(e ast.Expr, depth int) [][]*types.Var {
 	if e == nil || depth > 4 {
 		return nil
 	}
-	switch e := unparen(e).(type) {
+	switch e := ast.Unparen(e).(type) {
 	case *ast.FuncLit:
 		var params []*types.Var
 		if e.Type.Params != nil {
@@ -578,7 +578,7 @@ func (a *analyzer) callee(call *ast.CallExpr) *types.Func {
 }
 
 func (a *analyzer) objOf(e ast.Expr) types.Object {
-	switch e := unparen(e).(type) {
+	switch e := ast.Unparen(e).(type) {
 	case *ast.Ident:
 		return a.info.Uses[e]
 	case *ast.SelectorExpr:
@@ -603,24 +603,10 @@ func recvTypeName(fn *types.Func) string {
 	if sig.Recv() == nil {
 		return ""
 	}
-	t := sig.Recv().Type()
-	if p, ok := t.(*types.Pointer); ok {
-		t = p.Elem()
-	}
-	if n, ok := t.(*types.Named); ok {
+	if n := load.Named(sig.Recv().Type()); n != nil {
 		return n.Obj().Name()
 	}
 	return ""
-}
-
-func unparen(e ast.Expr) ast.Expr {
-	for {
-		p, ok := e.(*ast.ParenExpr)
-		if !ok {
-			return e
-		}
-		e = p.X
-	}
 }
 
 // root returns the root router object created at site (tag distinguishes singletons).
@@ -724,7 +710,7 @@ func (a *analyzer) recvSet(router string, e ast.Expr) map[*object]bool {
 
 // eval returns the router objects an expression may evaluate to.
 func (a *analyzer) eval(e ast.Expr) map[*object]bool {
-	switch e := unparen(e).(type) {
+	switch e := ast.Unparen(e).(type) {
 	case *ast.Ident:
 		if v, ok := a.info.Uses[e].(*types.Var); ok {
 			if b, ok := a.env[v]; ok && b.e != nil && b.info != nil {

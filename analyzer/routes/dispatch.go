@@ -23,7 +23,7 @@ func (a *analyzer) targets(call *ast.CallExpr) []*types.Func {
 		return nil
 	}
 	impls := a.implementations(fn)
-	if sel, ok := unparen(call.Fun).(*ast.SelectorExpr); ok {
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
 		impls = a.narrow(sel.X, impls)
 	}
 	return impls
@@ -32,7 +32,7 @@ func (a *analyzer) targets(call *ast.CallExpr) []*types.Func {
 // narrow keeps the implementations whose receiver type is one of the concrete types the
 // variable x is ever given; it returns impls unchanged when x is not such a variable.
 func (a *analyzer) narrow(x ast.Expr, impls []*types.Func) []*types.Func {
-	id, ok := unparen(x).(*ast.Ident)
+	id, ok := ast.Unparen(x).(*ast.Ident)
 	if !ok {
 		return impls
 	}

@@ -38,7 +38,7 @@ func (a *analyzer) fieldFacts() *fieldFacts {
 			continue
 		}
 		field := func(e ast.Expr) *types.Var {
-			sel, ok := unparen(e).(*ast.SelectorExpr)
+			sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
 			if !ok {
 				return nil
 			}
@@ -162,7 +162,7 @@ func (a *analyzer) fieldStr(v *types.Var, depth int) (string, bool) {
 		if as.info == nil {
 			return Unknown, false
 		}
-		if id, ok := unparen(as.e).(*ast.Ident); ok {
+		if id, ok := ast.Unparen(as.e).(*ast.Ident); ok {
 			if p, ok := as.info.Uses[id].(*types.Var); ok {
 				if fn := ff.paramOf[p]; fn != nil && ff.funcUses[fn] == 0 && len(a.vals[p]) == 0 {
 					continue // a parameter of a function nobody in the module calls

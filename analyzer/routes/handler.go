@@ -16,7 +16,7 @@ func (a *analyzer) handlerUnit(e ast.Expr, depth int) facts.UnitID {
 	if e == nil || depth > 8 {
 		return ""
 	}
-	e = unparen(e)
+	e = ast.Unparen(e)
 	if b, ok := a.envExpr(a.info, e); ok {
 		if b.e == nil {
 			return ""
@@ -94,7 +94,7 @@ func (a *analyzer) handlerUnit(e ast.Expr, depth int) facts.UnitID {
 // funcValue reports whether e is a function value: a function or method value or a function
 // literal (not a call, not a variable of another type).
 func (a *analyzer) funcValue(e ast.Expr) bool {
-	e = unparen(e)
+	e = ast.Unparen(e)
 	if _, ok := e.(*ast.FuncLit); ok {
 		return true
 	}

@@ -86,7 +86,7 @@ func (a *analyzer) indirect(call *ast.CallExpr) []indirectCall {
 		}
 	} else if fn := a.callee(call); fn != nil && routerOf(pkgPath(fn)) == "" {
 		recv := fn.Signature().Recv()
-		sel, ok := unparen(call.Fun).(*ast.SelectorExpr)
+		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
 		if recv == nil || !ok || !types.IsInterface(recv.Type()) {
 			return nil
 		}

@@ -27,7 +27,7 @@ func (a *analyzer) assignSet(lhs ast.Expr, set map[*object]bool) {
 	if key == nil {
 		return
 	}
-	id, isIdent := unparen(lhs).(*ast.Ident)
+	id, isIdent := ast.Unparen(lhs).(*ast.Ident)
 	v, isVar := key.(*types.Var)
 	if !isIdent || !isVar || !isLocal(v) || len(a.funcs) == 0 {
 		a.add(key, set)

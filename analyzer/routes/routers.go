@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/carve-go/carve/analyzer/load"
 )
 
 func typeutilCallee(info *types.Info, call *ast.CallExpr) types.Object {
@@ -16,7 +18,7 @@ func typeutilCallee(info *types.Info, call *ast.CallExpr) types.Object {
 
 // recvExpr returns the receiver expression of a method call, or nil.
 func recvExpr(call *ast.CallExpr) ast.Expr {
-	if sel, ok := unparen(call.Fun).(*ast.SelectorExpr); ok {
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
 		return sel.X
 	}
 	return nil
@@ -137,11 +139,8 @@ func isRouterStruct(t types.Type) bool {
 
 // isRouterType reports whether t is a router type (or a pointer to one) of a router package.
 func isRouterType(t types.Type) bool {
-	if p, ok := t.(*types.Pointer); ok {
-		t = p.Elem()
-	}
-	n, ok := t.(*types.Named)
-	if !ok {
+	n := load.Named(t)
+	if n == nil {
 		return false
 	}
 	switch routerOf(pkgPath(n.Obj())) + "." + n.Obj().Name() {
@@ -171,7 +170,7 @@ func (a *analyzer) evalMount(e ast.Expr, depth int) []target {
 	if e == nil || depth > 8 {
 		return nil
 	}
-	e = unparen(e)
+	e = ast.Unparen(e)
 	if set := a.eval(e); len(set) > 0 {
 		var out []target
 		for _, o := range sortedObjs(set) {
@@ -344,7 +343,7 @@ func (a *analyzer) methodArgs(args []ast.Expr, list bool) []string {
 	var out []string
 	for _, e := range args {
 		if list {
-			lit, ok := unparen(e).(*ast.CompositeLit)
+			lit, ok := ast.Unparen(e).(*ast.CompositeLit)
 			if !ok {
 				return []string{"ANY"}
 			}
@@ -415,7 +414,7 @@ func methodUnknown(a *analyzer, call *ast.CallExpr) bool {
 	if len(call.Args) == 0 {
 		return true
 	}
-	if lit, ok := unparen(call.Args[0]).(*ast.CompositeLit); ok {
+	if lit, ok := ast.Unparen(call.Args[0]).(*ast.CompositeLit); ok {
 		for _, e := range lit.Elts {
 			if _, ok := a.str(a.info, e, 0); !ok {
 				return true
@@ -458,7 +457,7 @@ func (a *analyzer) evalRouteDepth(e ast.Expr, depth int) *chain {
 	if e == nil || depth > 64 {
 		return nil
 	}
-	if id, ok := unparen(e).(*ast.Ident); ok { // route := r.NewRoute(); route.Path(p)...
+	if id, ok := ast.Unparen(e).(*ast.Ident); ok { // route := r.NewRoute(); route.Path(p)...
 		v, ok := a.info.Uses[id].(*types.Var)
 		if !ok {
 			return nil
@@ -469,7 +468,7 @@ func (a *analyzer) evalRouteDepth(e ast.Expr, depth int) *chain {
 		}
 		return a.evalRouteDepth(vals[0].e, depth+1)
 	}
-	call, ok := unparen(e).(*ast.CallExpr)
+	call, ok := ast.Unparen(e).(*ast.CallExpr)
 	if !ok {
 		return nil
 	}
@@ -614,7 +613,7 @@ func (a *analyzer) markInner() {
 		if fn == nil || routerOf(pkgPath(fn)) != gorilla {
 			return
 		}
-		if x, ok := unparen(recvExpr(call)).(*ast.CallExpr); ok && recvExpr(call) != nil {
+		if x, ok := ast.Unparen(recvExpr(call)).(*ast.CallExpr); ok && recvExpr(call) != nil {
 			a.inner[x] = true
 		}
 	})

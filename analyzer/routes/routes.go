@@ -110,14 +110,8 @@ func (a *analyzer) expand(regs []*registration) ([]facts.Route, []facts.Skipped)
 // topLevel reports whether t is a router type that is always the top of its tree (*echo.Echo,
 // *gin.Engine): a value of it whose creation was not found still lacks no prefix.
 func topLevel(t types.Type) bool {
-	if t == nil {
-		return false
-	}
-	if p, ok := t.(*types.Pointer); ok {
-		t = p.Elem()
-	}
-	n, ok := t.(*types.Named)
-	if !ok {
+	n := load.Named(t)
+	if n == nil {
 		return false
 	}
 	switch routerOf(pkgPath(n.Obj())) + "." + n.Obj().Name() {

@@ -21,7 +21,7 @@ func (a *analyzer) str(info *types.Info, e ast.Expr, depth int) (s string, known
 	if e == nil || info == nil || depth > maxStrDepth {
 		return Unknown, false
 	}
-	e = unparen(e)
+	e = ast.Unparen(e)
 	if tv, ok := info.Types[e]; ok && tv.Value != nil && tv.Value.Kind() == constant.String {
 		return constant.StringVal(tv.Value), true
 	}
@@ -125,7 +125,7 @@ func (a *analyzer) sprintf(info *types.Info, format string, args []ast.Expr, dep
 		if next < len(args) {
 			arg := args[next]
 			next++
-			if tv, ok := info.Types[unparen(arg)]; ok && tv.Value != nil && tv.Value.Kind() != constant.String {
+			if tv, ok := info.Types[ast.Unparen(arg)]; ok && tv.Value != nil && tv.Value.Kind() != constant.String {
 				b.WriteString(tv.Value.ExactString())
 				continue
 			}

@@ -63,7 +63,7 @@ func (a *analyzer) rangeVar(e ast.Expr) *types.Var {
 // tableLit returns the composite literal a range expression ranges over, or nil.
 func (a *analyzer) tableLit(e ast.Expr) *ast.CompositeLit {
 	for depth := 0; depth < 4; depth++ {
-		switch x := unparen(e).(type) {
+		switch x := ast.Unparen(e).(type) {
 		case *ast.CompositeLit:
 			return x
 		case *ast.Ident:
@@ -90,7 +90,7 @@ func (a *analyzer) envExpr(info *types.Info, e ast.Expr) (assigned, bool) {
 	if a.env == nil || info == nil {
 		return assigned{}, false
 	}
-	switch x := unparen(e).(type) {
+	switch x := ast.Unparen(e).(type) {
 	case *ast.Ident:
 		if v, ok := info.Uses[x].(*types.Var); ok {
 			if b, ok := a.env[v]; ok {
@@ -98,7 +98,7 @@ func (a *analyzer) envExpr(info *types.Info, e ast.Expr) (assigned, bool) {
 			}
 		}
 	case *ast.SelectorExpr:
-		id, ok := unparen(x.X).(*ast.Ident)
+		id, ok := ast.Unparen(x.X).(*ast.Ident)
 		if !ok {
 			return assigned{}, false
 		}
@@ -111,10 +111,10 @@ func (a *analyzer) envExpr(info *types.Info, e ast.Expr) (assigned, bool) {
 			return assigned{}, false
 		}
 		lit := b.e
-		if u, ok := unparen(lit).(*ast.UnaryExpr); ok {
+		if u, ok := ast.Unparen(lit).(*ast.UnaryExpr); ok {
 			lit = u.X
 		}
-		cl, ok := unparen(lit).(*ast.CompositeLit)
+		cl, ok := ast.Unparen(lit).(*ast.CompositeLit)
 		if !ok {
 			return assigned{}, false // a field of a bound value that is not a literal: evaluate as usual
 		}

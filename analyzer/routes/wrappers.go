@@ -22,7 +22,7 @@ func (a *analyzer) wrapperResult(call *ast.CallExpr, decl *ast.FuncDecl) (map[*o
 	if !ok || len(ret.Results) != 1 {
 		return nil, false
 	}
-	inner, ok := unparen(ret.Results[0]).(*ast.CallExpr)
+	inner, ok := ast.Unparen(ret.Results[0]).(*ast.CallExpr)
 	if !ok || len(inner.Args) == 0 {
 		return nil, false
 	}
@@ -40,7 +40,7 @@ func (a *analyzer) wrapperResult(call *ast.CallExpr, decl *ast.FuncDecl) (map[*o
 		restore()
 		return nil, false
 	}
-	id, ok := unparen(inner.Args[0]).(*ast.Ident)
+	id, ok := ast.Unparen(inner.Args[0]).(*ast.Ident)
 	var param *types.Var
 	if ok {
 		param, _ = a.info.Uses[id].(*types.Var)

@@ -426,11 +426,7 @@ func (s *scanner) driverSink(fn *types.Func, fi *funcInfo) (*sink, bool) {
 }
 
 func recvName(sig *types.Signature) string {
-	t := sig.Recv().Type()
-	if p, ok := t.(*types.Pointer); ok {
-		t = p.Elem()
-	}
-	if n, ok := t.(*types.Named); ok {
+	if n := load.Named(sig.Recv().Type()); n != nil {
 		return n.Obj().Name()
 	}
 	return ""
@@ -446,11 +442,7 @@ func (s *scanner) viaOf(st *site, sk *sink) string {
 	if !ok {
 		return sk.via
 	}
-	t := st.fi.pkg.TypesInfo.TypeOf(sel.X)
-	if p, ok := t.(*types.Pointer); ok {
-		t = p.Elem()
-	}
-	if n, ok := t.(*types.Named); ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == pkgSqlx {
+	if n := load.Named(st.fi.pkg.TypesInfo.TypeOf(sel.X)); n != nil && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == pkgSqlx {
 		return "sqlx"
 	}
 	return sk.via
