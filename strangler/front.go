@@ -354,7 +354,6 @@ type frontWriter struct {
 	done           bool // the handler has returned
 	chunked        bool
 	head           bool // HEAD request
-	noBody         bool // the status or method carries no body
 	statusNoBody   bool // the status carries no body (1xx, 204, 304)
 	haveType       bool
 	haveDate       bool
@@ -383,7 +382,7 @@ func (w *frontWriter) reset(req *http.Request) {
 	w.bw.Reset(chunkWriter{w})
 	w.status, w.wrote, w.committed, w.done, w.chunked = 0, false, false, false, false
 	w.head = req.Method == http.MethodHead
-	w.noBody, w.statusNoBody = false, false
+	w.statusNoBody = false
 	w.haveType, w.haveDate, w.encoded, w.prefixTrailers, w.handlerClose = false, false, false, false, false
 	w.cl, w.written, w.closeAfter = -1, 0, false
 	w.hbuf, w.trailers = w.hbuf[:0], w.trailers[:0]
@@ -413,7 +412,6 @@ func (w *frontWriter) WriteHeader(code int) {
 	w.wrote = true
 	w.status = code
 	w.statusNoBody = code == http.StatusNoContent || code == http.StatusNotModified || (code >= 100 && code <= 199)
-	w.noBody = w.head || w.statusNoBody
 	w.snapshot(false)
 }
 
@@ -564,7 +562,7 @@ func (w *frontWriter) commit(p []byte) {
 	if w.closeAfter && !w.handlerClose {
 		bw.WriteString("Connection: close\r\n")
 	}
-	if w.cl < 0 && !w.noBody {
+	if w.cl < 0 && !w.head && !w.statusNoBody {
 		w.chunked = true
 		bw.WriteString("Transfer-Encoding: chunked\r\n")
 	}
