@@ -36,9 +36,9 @@ func (p *Proxy) forwardDirect(w *statusWriter, r *http.Request, st *reqState, pl
 		if !target.preserve {
 			host = in.origin
 		}
-		// st.body is reused across attempts: pl.do closes each failed attempt's body
-		// before the next one and does not touch it again.
-		return target.h1.exchange(in.addr, r, false, &st.body, func(bw *bufio.Writer) error {
+		// st.h1 is reused across attempts: pl.do closes each failed attempt's body
+		// before the next one and does not touch that response again.
+		return target.h1.exchange(in.addr, r, false, &st.h1, func(bw *bufio.Writer) error {
 			return writeDirect(bw, r, st, host)
 		})
 	})

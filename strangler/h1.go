@@ -34,7 +34,8 @@ type h1Conn struct {
 	br        *bufio.Reader
 	bw        *bufio.Writer
 	idleSince time.Time
-	abort     func() // unblocks a pending read or write; built once per connection
+	abort     func()      // unblocks a pending read or write; built once per connection
+	hdr       http.Header // header map of plain-path responses read with scratch, reused
 }
 
 func newH1Conn(nc net.Conn) *h1Conn {
@@ -129,11 +130,12 @@ func (t *h1Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 // response to req (whose method and context count). A reused connection that turns out to be
 // closed by the upstream is replaced by a fresh one once: the request is idempotent and was
 // not answered.
-// closing says the written request asked for "Connection: close". body, when not nil, is
-// where the response body wrapper is kept instead of a new allocation: the caller owns it,
-// must close each returned body before calling exchange again with the same body, and must
-// not use a closed body afterwards.
-func (t *h1Transport) exchange(addr string, req *http.Request, closing bool, body *h1Body, write func(*bufio.Writer) error) (*http.Response, error) {
+// closing says the written request asked for "Connection: close". sc, when not nil, is
+// where the response, its body wrapper and its header strings are kept instead of new
+// allocations: the caller owns it, must close each returned body before calling exchange
+// again with the same sc, and must not use a response (its header map included) after
+// closing its body.
+func (t *h1Transport) exchange(addr string, req *http.Request, closing bool, sc *h1Scratch, write func(*bufio.Writer) error) (*http.Response, error) {
 	for attempt := 0; ; attempt++ {
 		var c *h1Conn
 		if attempt == 0 {
@@ -150,7 +152,7 @@ func (t *h1Transport) exchange(addr string, req *http.Request, closing bool, bod
 			}
 			c = newH1Conn(nc)
 		}
-		resp, err := t.roundTrip(c, addr, req, closing, body, write)
+		resp, err := t.roundTrip(c, addr, req, closing, sc, write)
 		if err == nil {
 			return resp, nil
 		}
@@ -164,7 +166,7 @@ func (t *h1Transport) exchange(addr string, req *http.Request, closing bool, bod
 	}
 }
 
-func (t *h1Transport) roundTrip(c *h1Conn, addr string, req *http.Request, closing bool, body *h1Body, write func(*bufio.Writer) error) (*http.Response, error) {
+func (t *h1Transport) roundTrip(c *h1Conn, addr string, req *http.Request, closing bool, sc *h1Scratch, write func(*bufio.Writer) error) (*http.Response, error) {
 	if t.response > 0 {
 		c.c.SetDeadline(time.Now().Add(t.response))
 	}
@@ -181,9 +183,10 @@ func (t *h1Transport) roundTrip(c *h1Conn, addr string, req *http.Request, closi
 		return nil, staleIf(err)
 	}
 	var resp *http.Response
+	var plain bool
 	for {
 		var err error
-		resp, err = http.ReadResponse(c.br, req)
+		resp, plain, err = c.readResponse(req, sc)
 		if err != nil {
 			stop()
 			if ctxErr := req.Context().Err(); ctxErr != nil {
@@ -205,11 +208,18 @@ func (t *h1Transport) roundTrip(c *h1Conn, addr string, req *http.Request, closi
 	if t.response > 0 {
 		c.c.SetDeadline(time.Time{})
 	}
-	if body == nil {
+	var body *h1Body
+	if sc != nil {
+		body = &sc.body
+	} else {
 		body = new(h1Body)
 	}
-	*body = h1Body{rc: resp.Body, t: t, c: c, addr: addr, stop: stop,
-		reuse: !resp.Close && !closing, eof: resp.Body == http.NoBody}
+	*body = h1Body{rc: resp.Body, t: t, c: c, addr: addr, stop: stop, reuse: !resp.Close && !closing}
+	if plain {
+		body.rc, body.left, body.eof = nil, resp.ContentLength, resp.ContentLength == 0
+	} else {
+		body.eof = resp.Body == http.NoBody
+	}
 	resp.Body = body
 	return resp, nil
 }
@@ -231,7 +241,8 @@ func staleIf(err error) error {
 
 // h1Body returns the connection to the pool when the body was read to its end.
 type h1Body struct {
-	rc    io.ReadCloser
+	rc    io.ReadCloser // net/http's body; nil for a plain-path response, read from c.br here
+	left  int64         // plain path: body bytes not read yet
 	t     *h1Transport
 	c     *h1Conn
 	addr  string
@@ -242,6 +253,9 @@ type h1Body struct {
 }
 
 func (b *h1Body) Read(p []byte) (int, error) {
+	if b.rc == nil {
+		return b.readPlain(p)
+	}
 	n, err := b.rc.Read(p)
 	if err == io.EOF {
 		b.eof = true
@@ -254,7 +268,10 @@ func (b *h1Body) Close() error {
 		return nil
 	}
 	b.done = true
-	err := b.rc.Close()
+	var err error
+	if b.rc != nil {
+		err = b.rc.Close()
+	}
 	notFired := b.stop()
 	if b.eof && b.reuse && notFired && b.c.br.Buffered() == 0 {
 		b.t.put(b.addr, b.c)
@@ -262,4 +279,30 @@ func (b *h1Body) Close() error {
 		b.c.c.Close()
 	}
 	return err
+}
+
+// readPlain reads a plain-path body of b.left bytes from the connection's buffer, with
+// net/http's body semantics: io.EOF together with the last bytes, io.ErrUnexpectedEOF when the
+// connection ends early, http.ErrBodyReadAfterClose after Close.
+func (b *h1Body) readPlain(p []byte) (int, error) {
+	if b.done {
+		return 0, http.ErrBodyReadAfterClose
+	}
+	if b.left <= 0 {
+		b.eof = true
+		return 0, io.EOF
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.c.br.Read(p)
+	b.left -= int64(n)
+	if b.left == 0 {
+		b.eof = true
+		return n, io.EOF
+	}
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	return n, err
 }

@@ -319,7 +319,7 @@ type reqState struct {
 	hdr        [7][1]string // backing arrays of single-value headers (st is never reused)
 	ridBuf     [36]byte     // backing bytes of a generated requestID (written once)
 	traceBuf   [55]byte     // backing bytes of traceID (written once)
-	body       h1Body       // response body wrapper of the direct path
+	h1         h1Scratch    // the direct path's response storage
 	sw         statusWriter // wraps the client's ResponseWriter
 }
 
