@@ -31,8 +31,8 @@ import (
 type h1Scratch struct {
 	resp     http.Response
 	body     h1Body
-	vals     [24]string
-	head     [768]byte
+	vals     [16]string
+	head     [512]byte
 	headUsed bool // head backs strings already handed out: it is never written again
 }
 

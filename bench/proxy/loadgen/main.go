@@ -140,8 +140,8 @@ func (d *rawDoer) do() error {
 		}
 		d.c, d.br = c, bufio.NewReaderSize(c, 8192)
 	}
-	err := d.exchange()
-	if err != nil {
+	closing, err := d.exchange()
+	if err != nil || closing {
 		d.c.Close()
 		d.c = nil
 	}
@@ -150,35 +150,43 @@ func (d *rawDoer) do() error {
 
 var errAnswer = errors.New("answer is not 200 with a Content-Length body")
 
-func (d *rawDoer) exchange() error {
+// exchange sends one request and reads its answer; closing reports "Connection: close" (NGINX
+// closes a keep-alive connection after 1 000 requests by default).
+func (d *rawDoer) exchange() (closing bool, err error) {
 	if _, err := d.c.Write(d.req); err != nil {
-		return err
+		return false, err
 	}
 	line, err := d.br.ReadSlice('\n')
 	if err != nil {
-		return err
+		return false, err
 	}
 	if !bytes.HasPrefix(line, []byte("HTTP/1.1 200 ")) {
-		return errAnswer
+		return false, errAnswer
 	}
 	n := -1
 	for {
 		line, err = d.br.ReadSlice('\n')
 		if err != nil {
-			return err
+			return false, err
 		}
 		if len(line) <= 2 {
 			break
 		}
-		if k, v, ok := bytes.Cut(line, []byte(":")); ok && bytes.EqualFold(k, []byte("Content-Length")) {
+		k, v, ok := bytes.Cut(line, []byte(":"))
+		switch {
+		case !ok:
+			return false, errAnswer
+		case bytes.EqualFold(k, []byte("Content-Length")):
 			if n, err = strconv.Atoi(string(bytes.TrimSpace(v))); err != nil {
-				return errAnswer
+				return false, errAnswer
 			}
+		case bytes.EqualFold(k, []byte("Connection")):
+			closing = bytes.EqualFold(bytes.TrimSpace(v), []byte("close"))
 		}
 	}
 	if n < 0 {
-		return errAnswer
+		return false, errAnswer
 	}
 	_, err = d.br.Discard(n)
-	return err
+	return closing, err
 }
