@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"net"
 	"net/http"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/iotest"
 )
@@ -186,4 +188,64 @@ func comparePlain(t *testing.T, in []byte, method string, byteWise bool, sc *h1S
 // sameError reports whether a and b are both nil or say the same.
 func sameError(a, b error) bool {
 	return (a == nil) == (b == nil) && (a == nil || a.Error() == b.Error())
+}
+
+// TestPlainResponseThroughProxy sends requests through the proxy to an upstream that answers
+// on one keep-alive connection with heads of changing shape: the plain path (short and over
+// 512 bytes), then heads it leaves to net/http. The client must see exactly each answer's own
+// end-to-end headers and body — nothing left over from the previous response on the same
+// connection (the header map is reused per connection) — and hop-by-hop headers removed.
+func TestPlainResponseThroughProxy(t *testing.T) {
+	long := strings.Repeat("v", 600)
+	answers := []struct{ head, body string }{
+		{"HTTP/1.1 200 OK\r\nX-One: 1\r\nSet-Cookie: a=1\r\nset-cookie: b=2\r\nKeep-Alive: timeout=5\r\nContent-Length: 3\r\n\r\n", "one"},
+		{"HTTP/1.1 201 Created\r\nX-Two: " + long + "\r\nContent-Length: 3\r\n\r\n", "two"},
+		{"HTTP/1.1 200 OK\r\nX-Three: 3\r\nTransfer-Encoding: chunked\r\n\r\n", "5\r\nthree\r\n0\r\n\r\n"},
+		{"HTTP/1.1 404 Not Found\r\nX-Four: 4\r\nConnection: keep-alive, X-Four\r\nContent-Length: 4\r\n\r\n", "four"},
+	}
+	var conns atomic.Int64
+	up := rawBackend(t, func(c net.Conn, br *bufio.Reader) {
+		conns.Add(1)
+		for i := 0; ; i++ {
+			if _, err := readReq(br); err != nil {
+				return
+			}
+			a := answers[i%len(answers)]
+			io.WriteString(c, a.head+a.body)
+		}
+	})
+	p := startProxy(t, cfgYAML(up, up, "  - {name: sale, match: {path_prefix: /api/sale}, service: timesale, stage: full}\n"), nil)
+	want := []struct {
+		code   int
+		header http.Header
+		body   string
+	}{
+		{200, http.Header{"X-One": {"1"}, "Set-Cookie": {"a=1", "b=2"}}, "one"},
+		{201, http.Header{"X-Two": {long}}, "two"},
+		{200, http.Header{"X-Three": {"3"}}, "three"},
+		{404, http.Header{}, "four"},
+	}
+	client := &http.Client{Transport: &http.Transport{MaxConnsPerHost: 1}}
+	for round := 0; round < 3; round++ {
+		for i, w := range want {
+			resp, err := client.Get(p.url + "/x")
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			got := http.Header{}
+			for k, v := range resp.Header {
+				if strings.HasPrefix(k, "X-") && k != "X-Request-Id" || k == "Set-Cookie" || k == "Keep-Alive" || k == "Connection" {
+					got[k] = v
+				}
+			}
+			if resp.StatusCode != w.code || string(b) != w.body || !reflect.DeepEqual(got, w.header) {
+				t.Errorf("round %d answer %d: %d %q %v, want %d %q %v", round, i, resp.StatusCode, b, got, w.code, w.body, w.header)
+			}
+		}
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("%d upstream connections, want 1 reused for every answer", n)
+	}
 }
