@@ -36,6 +36,26 @@ type h1Conn struct {
 	idleSince time.Time
 	abort     func()      // unblocks a pending read or write; built once per connection
 	hdr       http.Header // header map of plain-path responses read with scratch, reused
+	deadline  time.Time   // the read/write deadline set on c, zero when none
+}
+
+// armDeadline makes sure the connection's deadline is at least d from now. To spare a
+// runtime timer update on every request it sets now + d + a tenth of d (at most 1 s), so
+// requests in the next tenth reuse it: the response timeout is honoured to within that slack.
+func (c *h1Conn) armDeadline(now time.Time, d time.Duration) {
+	if !c.deadline.Before(now.Add(d)) {
+		return
+	}
+	c.deadline = now.Add(d + min(d/10, time.Second))
+	c.c.SetDeadline(c.deadline)
+}
+
+// disarmDeadline removes the deadline, for a body that is still to be read from the network.
+func (c *h1Conn) disarmDeadline() {
+	if !c.deadline.IsZero() {
+		c.deadline = time.Time{}
+		c.c.SetDeadline(time.Time{})
+	}
 }
 
 func newH1Conn(nc net.Conn) *h1Conn {
@@ -168,7 +188,7 @@ func (t *h1Transport) exchange(addr string, req *http.Request, closing bool, sc 
 
 func (t *h1Transport) roundTrip(c *h1Conn, addr string, req *http.Request, closing bool, sc *h1Scratch, write func(*bufio.Writer) error) (*http.Response, error) {
 	if t.response > 0 {
-		c.c.SetDeadline(time.Now().Add(t.response))
+		c.armDeadline(time.Now(), t.response)
 	}
 	stop := notFired
 	if ctx := req.Context(); ctx.Done() != nil {
@@ -205,8 +225,10 @@ func (t *h1Transport) roundTrip(c *h1Conn, addr string, req *http.Request, closi
 		}
 		break
 	}
-	if t.response > 0 {
-		c.c.SetDeadline(time.Time{})
+	// The response timeout covers the head only. A plain-path body already in the buffer
+	// needs no more reads, so the deadline may stay for the next request on c.
+	if !plain || int64(c.br.Buffered()) < resp.ContentLength {
+		c.disarmDeadline()
 	}
 	var body *h1Body
 	if sc != nil {

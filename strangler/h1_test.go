@@ -170,3 +170,66 @@ func TestH1StaleRetryDials(t *testing.T) {
 		t.Errorf("error = %v, want the refused dial (a connection error)", err)
 	}
 }
+
+// TestResponseTimeout: timeouts.response bounds the wait for the upstream's response head on
+// both paths (direct GET and ReverseProxy POST: 504), but not the body that follows it; and a
+// keep-alive connection that sat idle past the timeout still serves the next request.
+func TestResponseTimeout(t *testing.T) {
+	var conns atomic.Int64
+	up := rawBackend(t, func(c net.Conn, br *bufio.Reader) {
+		conns.Add(1)
+		for {
+			r, err := readReq(br)
+			if err != nil {
+				return
+			}
+			switch r.URL.Path {
+			case "/slow-head":
+				time.Sleep(700 * time.Millisecond)
+				io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nlate")
+			case "/slow-body":
+				io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello")
+				time.Sleep(700 * time.Millisecond)
+				io.WriteString(c, "world")
+			default:
+				io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nfast")
+			}
+		}
+	})
+	y := fmt.Sprintf(`version: 1
+monolith: {url: %s}
+timeouts: {response: 300ms}
+retry: {attempts: -1}
+`, up)
+	p := startProxy(t, y, nil)
+	do := func(method, path string) (int, string, time.Duration) {
+		t.Helper()
+		start := time.Now()
+		req, _ := http.NewRequest(method, p.url+path, nil)
+		resp, err := testClient.Do(req)
+		if err != nil {
+			t.Fatalf("%s %s: %v", method, path, err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode, string(b), time.Since(start)
+	}
+	for _, method := range []string{"GET", "POST"} {
+		if code, _, took := do(method, "/slow-head"); code != http.StatusGatewayTimeout || took < 300*time.Millisecond || took > 650*time.Millisecond {
+			t.Errorf("%s with the head 700 ms late: %d after %v, want 504 after 300 ms (+ at most a tenth)", method, code, took)
+		}
+	}
+	if code, body, took := do("GET", "/slow-body"); code != 200 || body != "helloworld" || took < 700*time.Millisecond {
+		t.Errorf("GET with the body 700 ms late: %d %q after %v, want the whole body", code, body, took)
+	}
+	n := conns.Load()
+	for i := 0; i < 3; i++ {
+		if code, body, _ := do("GET", "/fast"); code != 200 || body != "fast" {
+			t.Errorf("fast GET %d: %d %q", i, code, body)
+		}
+		time.Sleep(400 * time.Millisecond) // idle past the response timeout
+	}
+	if got := conns.Load() - n; got > 1 {
+		t.Errorf("%d new upstream connections for 3 sequential fast GETs, want the pooled one reused", got)
+	}
+}
