@@ -147,6 +147,15 @@ for t in "${targets[@]}"; do
 		"$(echo "$m / $dm" | bc -l)" "$(echo "$m / $nm" | bc -l)" "$(echo "${cpu[$t]}" | median)"
 done
 
+# Per-round ratios pair measurements taken seconds apart, so a host that speeds up or slows
+# down during the run moves both sides of each ratio alike.
+ratios=""
+read -ra cr <<<"${rps[carve]}"
+read -ra nr <<<"${rps[nginx]}"
+for i in "${!cr[@]}"; do ratios+="$(echo "${cr[$i]} / ${nr[$i]}" | bc -l | xargs printf '%.2f') "; done
+echo
+echo "carve / NGINX per round: ${ratios% }; median $(echo "$ratios" | median)"
+
 half=$(echo "$(echo "${rps[carve]}" | median) / 2" | bc)
 half=${RATE:-$half}
 echo
