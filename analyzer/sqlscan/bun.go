@@ -249,24 +249,8 @@ func (s *scanner) bunChain(top *fnCtx, e ast.Expr, dialect facts.Dialect, depth 
 			}
 			walk(c, se.X, depth+1)
 		case *ast.Ident:
-			obj := c.info.Uses[x]
-			as := c.assign[obj]
-			if len(as) == 0 {
-				if _, ok := obj.(*types.Var); ok {
-					reason = "builder " + x.Name + " comes from outside the function"
-				}
-				return
-			}
-			for _, a := range as {
-				if a.rhs == nil || a.pos >= x.Pos() && a.stmt != nil {
-					continue
-				}
-				if _, self := c.cur[obj]; self {
-					continue
-				}
-				c.cur[obj] = value{}
-				walk(c, a.rhs, depth+1)
-				delete(c.cur, obj)
+			if r := c.followAssigns(x, func(rhs ast.Expr) { walk(c, rhs, depth+1) }); r != "" {
+				reason = r
 			}
 		default:
 			reason = "builder not followed"

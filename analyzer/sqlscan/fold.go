@@ -647,3 +647,29 @@ func calleeFunc(info *types.Info, call *ast.CallExpr) *types.Func {
 }
 
 var _ = fmt.Sprint
+
+// followAssigns calls walk on each value assigned to the builder variable x before this use
+// of it, skipping a variable whose assignments are being followed already (q = q.Where(...)).
+// It returns why x cannot be followed when the function never assigns it.
+func (c *fnCtx) followAssigns(x *ast.Ident, walk func(rhs ast.Expr)) (reason string) {
+	obj := c.info.Uses[x]
+	as := c.assign[obj]
+	if len(as) == 0 {
+		if _, ok := obj.(*types.Var); ok {
+			return "builder " + x.Name + " comes from outside the function"
+		}
+		return ""
+	}
+	for _, a := range as {
+		if a.rhs == nil || a.pos >= x.Pos() && a.stmt != nil {
+			continue
+		}
+		if _, self := c.cur[obj]; self {
+			continue
+		}
+		c.cur[obj] = value{}
+		walk(a.rhs)
+		delete(c.cur, obj)
+	}
+	return ""
+}

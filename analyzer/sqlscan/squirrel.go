@@ -89,24 +89,8 @@ func (s *scanner) squirrel(st *site) *stmt {
 				walk(x.X, depth+1)
 			}
 		case *ast.Ident:
-			obj := info.Uses[x]
-			as := st.fi.ctx.assign[obj]
-			if len(as) == 0 {
-				if _, ok := obj.(*types.Var); ok {
-					reason = "builder " + x.Name + " comes from outside the function"
-				}
-				return
-			}
-			for _, a := range as {
-				if a.rhs == nil || a.pos >= x.Pos() && a.stmt != nil {
-					continue
-				}
-				if _, self := st.fi.ctx.cur[obj]; self {
-					continue
-				}
-				st.fi.ctx.cur[obj] = value{}
-				walk(a.rhs, depth+1)
-				delete(st.fi.ctx.cur, obj)
+			if r := st.fi.ctx.followAssigns(x, func(rhs ast.Expr) { walk(rhs, depth+1) }); r != "" {
+				reason = r
 			}
 		}
 	}
