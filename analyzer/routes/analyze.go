@@ -409,27 +409,10 @@ func (a *analyzer) assign(lhs, rhs ast.Expr, tok token.Token) {
 
 // bindFields binds the fields of a struct literal to the router values given to them.
 func (a *analyzer) bindFields(lit *ast.CompositeLit) {
-	tv, ok := a.info.Types[lit]
-	if !ok {
-		return
-	}
-	st, ok := tv.Type.Underlying().(*types.Struct)
-	if !ok {
-		return
-	}
-	for i, el := range lit.Elts {
-		if kv, ok := el.(*ast.KeyValueExpr); ok {
-			if id, ok := kv.Key.(*ast.Ident); ok {
-				if v, ok := a.info.Uses[id].(*types.Var); ok {
-					a.add(v, a.eval(kv.Value))
-					a.addVal(v, kv.Value, a.info)
-				}
-			}
-		} else if i < st.NumFields() {
-			a.add(st.Field(i), a.eval(el))
-			a.addVal(st.Field(i), el, a.info)
-		}
-	}
+	literalFields(a.info, lit, func(v *types.Var, value ast.Expr) {
+		a.add(v, a.eval(value))
+		a.addVal(v, value, a.info)
+	})
 }
 
 // bindCall binds the arguments of a call to a function of the module to its parameters, and

@@ -100,25 +100,9 @@ func (a *analyzer) fieldFacts() *fieldFacts {
 						ff.stores[v] = append(ff.stores[v], assigned{n.X, nil})
 					}
 				case *ast.CompositeLit:
-					tv, ok := info.Types[n]
-					if !ok {
-						break
-					}
-					st, ok := tv.Type.Underlying().(*types.Struct)
-					if !ok {
-						break
-					}
-					for i, el := range n.Elts {
-						if kv, ok := el.(*ast.KeyValueExpr); ok {
-							if id, ok := kv.Key.(*ast.Ident); ok {
-								if v, ok := info.Uses[id].(*types.Var); ok {
-									ff.stores[v] = append(ff.stores[v], assigned{kv.Value, info})
-								}
-							}
-						} else if i < st.NumFields() {
-							ff.stores[st.Field(i)] = append(ff.stores[st.Field(i)], assigned{el, info})
-						}
-					}
+					literalFields(info, n, func(v *types.Var, value ast.Expr) {
+						ff.stores[v] = append(ff.stores[v], assigned{value, info})
+					})
 				}
 				return true
 			})
@@ -179,4 +163,28 @@ func (a *analyzer) fieldStr(v *types.Var, depth int) (string, bool) {
 		return Unknown, false
 	}
 	return val, true
+}
+
+// literalFields calls set with each field a struct literal gives a value and that value,
+// for keyed (Field: v) and positional elements alike. Literals of other types are skipped.
+func literalFields(info *types.Info, lit *ast.CompositeLit, set func(field *types.Var, value ast.Expr)) {
+	tv, ok := info.Types[lit]
+	if !ok {
+		return
+	}
+	st, ok := tv.Type.Underlying().(*types.Struct)
+	if !ok {
+		return
+	}
+	for i, el := range lit.Elts {
+		if kv, ok := el.(*ast.KeyValueExpr); ok {
+			if id, ok := kv.Key.(*ast.Ident); ok {
+				if v, ok := info.Uses[id].(*types.Var); ok {
+					set(v, kv.Value)
+				}
+			}
+		} else if i < st.NumFields() {
+			set(st.Field(i), el)
+		}
+	}
 }
