@@ -138,31 +138,25 @@ func (s *scanner) bunTable(t types.Type) string {
 // namedStruct unwraps pointers, slices, arrays and map values down to a named struct type,
 // or nil.
 func namedStruct(t types.Type) *types.Named {
-	for t != nil {
+	for {
 		switch u := t.(type) {
 		case *types.Pointer:
 			t = u.Elem()
-			continue
 		case *types.Slice:
 			t = u.Elem()
-			continue
 		case *types.Array:
 			t = u.Elem()
-			continue
 		case *types.Map:
 			t = u.Elem()
-			continue
+		default:
+			if n, ok := t.(*types.Named); ok {
+				if _, isStruct := n.Underlying().(*types.Struct); isStruct {
+					return n
+				}
+			}
+			return nil
 		}
-		break
 	}
-	n, ok := t.(*types.Named)
-	if !ok {
-		return nil
-	}
-	if _, isStruct := n.Underlying().(*types.Struct); !isStruct {
-		return nil
-	}
-	return n
 }
 
 // bunUnderscore is bun's internal.Underscore ("OrderItem" → "order_item", "UserID" →
