@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"net/http"
 	"net/textproto"
+	"strings"
 
 	"golang.org/x/net/http/httpguts"
 )
@@ -90,14 +91,9 @@ func (c *h1Conn) parsePlain(head []byte, req *http.Request, sc *h1Scratch) *http
 	if len(line) < 12 || string(line[:9]) != "HTTP/1.1 " || (len(line) > 12 && line[12] != ' ') {
 		return nil
 	}
-	code := 0
-	for _, d := range line[9:12] {
-		if d < '0' || d > '9' {
-			return nil
-		}
-		code = code*10 + int(d-'0')
-	}
-	if code < 200 || code > 599 || code == http.StatusNoContent || code == http.StatusNotModified || !visible(line[12:]) {
+	n, ok := plainDigits(line[9:12])
+	code := int(n)
+	if !ok || code < 200 || code > 599 || code == http.StatusNoContent || code == http.StatusNotModified || !visible(line[12:]) {
 		return nil
 	}
 	// Header lines: check every byte before anything is built, so a head that net/http must
@@ -116,13 +112,13 @@ func (c *h1Conn) parsePlain(head []byte, req *http.Request, sc *h1Scratch) *http
 			}
 		}
 		switch {
-		case asciiEqualFold(k, "Content-Length"):
+		case bytes.EqualFold(k, []byte("Content-Length")):
 			n, ok := plainDigits(bytes.Trim(v, " \t"))
 			if !ok || clIndex >= 0 {
 				return nil
 			}
 			clIndex, clValue = lines, n
-		case asciiEqualFold(k, "Transfer-Encoding"), asciiEqualFold(k, "Trailer"), asciiEqualFold(k, "Pragma"):
+		case bytes.EqualFold(k, []byte("Transfer-Encoding")), bytes.EqualFold(k, []byte("Trailer")), bytes.EqualFold(k, []byte("Pragma")):
 			return nil
 		}
 	}
@@ -161,7 +157,7 @@ func (c *h1Conn) parsePlain(head []byte, req *http.Request, sc *h1Scratch) *http
 		j := i + bytes.Index(head[i:], crlf)
 		colonAt := i + bytes.IndexByte(head[i:j], ':')
 		key := textproto.CanonicalMIMEHeaderKey(s[i:colonAt])
-		value := trimBlankString(s[colonAt+1 : j])
+		value := strings.Trim(s[colonAt+1:j], " \t") // as textproto trims values
 		if vv, ok := h[key]; ok {
 			h[key] = append(vv, value)
 		} else if len(vals) < cap(vals) {
@@ -206,7 +202,7 @@ func visible(b []byte) bool {
 	return true
 }
 
-// plainDigits parses 1 to maxPlainDigits decimal digits.
+// plainDigits parses 1 to maxPlainDigits decimal digits (a status code, a Content-Length).
 func plainDigits(b []byte) (int64, bool) {
 	if len(b) == 0 || len(b) > maxPlainDigits {
 		return 0, false
@@ -219,36 +215,4 @@ func plainDigits(b []byte) (int64, bool) {
 		n = n*10 + int64(d-'0')
 	}
 	return n, true
-}
-
-func asciiEqualFold(b []byte, s string) bool {
-	if len(b) != len(s) {
-		return false
-	}
-	for i := range b {
-		x, y := b[i], s[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
-}
-
-// trimBlankString drops leading and trailing spaces and tabs, as textproto does to header
-// values.
-func trimBlankString(s string) string {
-	i, j := 0, len(s)
-	for i < j && (s[i] == ' ' || s[i] == '\t') {
-		i++
-	}
-	for j > i && (s[j-1] == ' ' || s[j-1] == '\t') {
-		j--
-	}
-	return s[i:j]
 }
